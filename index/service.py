@@ -1,0 +1,191 @@
+"""NewsIndex: the one object the CLI and the bot share to answer, rebuild and add articles.
+
+Plain synchronous methods (the bot calls them through `asyncio.to_thread`). Answers are served
+from an immutable in-memory snapshot; a rebuild makes a new one and swaps the reference only
+when it is complete, so questions keep being answered from the old index meanwhile, and a
+failed rebuild leaves it serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.answers import AnswerParams, answer_question
+from index.building import BuildOptions, Progress, build_index
+from index.embedders import Embedder
+from index.errors import (
+    BadSeedFile,
+    EmbedderMismatch,
+    IndexDamaged,
+    IndexNotBuilt,
+    ReindexInProgress,
+)
+from index.reading import decode_article
+from index.store import CorpusIndex, load_index
+from index.types import Answer, Article, BuildReport, Chunk
+
+logger = logging.getLogger(__name__)
+
+_SAFE_NAME = re.compile(r"^[\w][\w .()\-]{0,150}\.txt$", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    name: str
+    replaced: bool
+    report: BuildReport
+
+
+class FileExists(BadSeedFile):
+    """An article of that name is already in the corpus; adding again needs `overwrite=True`."""
+
+
+class NewsIndex:
+    def __init__(
+        self,
+        seeds_dir: Path,
+        index_dir: Path,
+        embedder: Embedder,
+        params: AnswerParams | None = None,
+        build_options: BuildOptions | None = None,
+    ) -> None:
+        self.seeds_dir = seeds_dir
+        self.index_dir = index_dir
+        self.embedder = embedder
+        self.params = params or AnswerParams()
+        self.build_options = build_options or BuildOptions()
+        self._index: CorpusIndex | None = None
+        self._rebuild_lock = threading.Lock()
+
+    # -- loading and rebuilding -------------------------------------------------------------
+
+    def load_or_build(self, progress: Progress | None = None) -> BuildReport | None:
+        """Load the current index; build it when there is none or it is unusable.
+
+        Returns the build report when a build happened, None when an index was loaded.
+        """
+        try:
+            self._index = load_index(self.index_dir, self.embedder.name)
+            logger.info("loaded index %s: %d chunks", self._index.generation, self._index.size)
+            return None
+        except IndexNotBuilt:
+            logger.info("no index in %s yet: building it from %s", self.index_dir,
+                        self.seeds_dir)
+        except (IndexDamaged, EmbedderMismatch) as exc:
+            logger.warning("%s Rebuilding automatically.", exc)
+        return self.reindex(progress)
+
+    def reindex(self, progress: Progress | None = None) -> BuildReport:
+        """Rebuild from the corpus folder, reusing vectors of unchanged text.
+
+        Raises ReindexInProgress if another rebuild is running; any other failure leaves the
+        current index serving and propagates.
+        """
+        if not self._rebuild_lock.acquire(blocking=False):
+            raise ReindexInProgress()
+        try:
+            index, report = build_index(
+                self.seeds_dir, self.index_dir, self.embedder, self._previous(),
+                self.build_options, progress,
+            )
+            self._index = index  # one reference assignment: readers see old or new, whole
+            return report
+        finally:
+            self._rebuild_lock.release()
+
+    def _previous(self) -> CorpusIndex | None:
+        if self._index is not None:
+            return self._index
+        try:  # a damaged or mismatched index is no cache, but a sound one saves re-embedding
+            return load_index(self.index_dir, self.embedder.name)
+        except (IndexNotBuilt, IndexDamaged, EmbedderMismatch):
+            return None
+
+    @property
+    def reindexing(self) -> bool:
+        return self._rebuild_lock.locked()
+
+    @property
+    def current(self) -> CorpusIndex:
+        if self._index is None:
+            raise IndexNotBuilt(str(self.index_dir))
+        return self._index
+
+    # -- answering ----------------------------------------------------------------------
+
+    def answer(self, question: str, limit: int | None = None) -> Answer:
+        return answer_question(self.current, self.embedder, question, self.params, limit)
+
+    def chunk(self, chunk_id: int, generation: str | None = None) -> Chunk | None:
+        """A chunk by id, or None when it is gone (another generation, or out of range)."""
+        index = self.current
+        if generation is not None and generation != index.generation:
+            return None
+        return index.chunks[chunk_id] if 0 <= chunk_id < index.size else None
+
+    def articles(self) -> list[Article]:
+        return sorted(self.current.articles.values(), key=lambda a: a.source)
+
+    # -- adding articles ------------------------------------------------------------------
+
+    def add_article(self, name: str, data: bytes, overwrite: bool = False) -> AddResult:
+        """Check an uploaded article, write it into the corpus folder, and reindex.
+
+        Raises BadSeedFile (or its FileExists) with the reason when the file is refused;
+        nothing is written then.
+        """
+        safe = safe_article_name(name)
+        decode_article(data, self.build_options.max_file_bytes)  # raises with the reason
+        target = self.seeds_dir / safe
+        replaced = target.exists()
+        if replaced and not overwrite:
+            raise FileExists(f"{safe} already exists in the corpus")
+        if self.reindexing:
+            raise ReindexInProgress()
+        backup = target.read_bytes() if replaced else None
+        _write_atomic(target, data)
+        try:
+            report = self.reindex()
+        except Exception:
+            self._restore(target, backup)
+            raise
+        if safe not in report.indexed:
+            reason = next((s.reason for s in report.skipped if s.name == safe), "not indexed")
+            self._restore(target, backup)
+            self.reindex()
+            raise BadSeedFile(f"{safe}: {reason}")
+        return AddResult(safe, replaced, report)
+
+    @staticmethod
+    def _restore(target: Path, backup: bytes | None) -> None:
+        """Put the corpus folder back as it was before a refused upload."""
+        if backup is None:
+            target.unlink(missing_ok=True)
+        else:
+            _write_atomic(target, backup)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".upload-{time.time_ns()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def safe_article_name(name: str) -> str:
+    """The bare file name to store an upload under, or BadSeedFile if it is not acceptable."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if base != name.strip() or ".." in name:
+        raise BadSeedFile(f"unsafe file name {name!r}: send a plain name such as article.txt")
+    if not _SAFE_NAME.match(base) or base.startswith("."):
+        raise BadSeedFile(
+            f"unacceptable file name {name!r}: use letters, digits, spaces, '-', '_' and '.txt'"
+        )
+    return base

@@ -1,0 +1,212 @@
+"""The index on disk: one folder per generation, and a `current` link swapped atomically.
+
+    INDEX_DIR/current -> gen-<time>-<pid>/      (a relative symlink, replaced with os.replace)
+    INDEX_DIR/gen-…/manifest.json                embedder, dimension, articles, counts
+    INDEX_DIR/gen-…/chunks.jsonl                 one chunk per line, ids are line numbers
+    INDEX_DIR/gen-…/vectors.npy                  chunk vectors (reused by incremental builds)
+    INDEX_DIR/gen-…/dense.faiss                  the FAISS index over those vectors
+    INDEX_DIR/gen-…/keywords/                    the BM25 index
+
+A generation is written completely, fsynced, and only then pointed at, so a crash or a full
+disk mid-build leaves the previous generation serving. Readers resolve `current` once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from index.dense import DenseIndex
+from index.errors import EmbedderMismatch, IndexDamaged, IndexNotBuilt
+from index.keywords import KeywordIndex
+from index.types import Article, Chunk, SkippedFile
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+CURRENT = "current"
+GEN_PREFIX = "gen-"
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+VECTORS = "vectors.npy"
+DENSE = "dense.faiss"
+KEYWORDS = "keywords"
+KEEP_GENERATIONS = 2  # the current one and the one before it
+
+
+@dataclass(slots=True)
+class CorpusIndex:
+    """Everything search needs, in memory."""
+
+    embedder: str
+    dim: int
+    articles: dict[str, Article]
+    chunks: list[Chunk]
+    vectors: npt.NDArray[np.float32]
+    dense: DenseIndex
+    keywords: KeywordIndex
+    skipped: list[SkippedFile] = field(default_factory=list)
+    # dropped boilerplate lines with dates, per article: context for resolving years
+    contexts: dict[str, str] = field(default_factory=dict)
+    built_at: float = 0.0
+    generation: str = ""
+
+    @property
+    def size(self) -> int:
+        return len(self.chunks)
+
+
+def save_generation(index_dir: Path, index: CorpusIndex) -> Path:
+    """Write `index` as a new generation and make it current. Returns the generation folder."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{GEN_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
+    tmp = index_dir / f".tmp-{name}"
+    try:
+        tmp.mkdir()
+        _write_files(tmp, index)
+        _fsync_tree(tmp)
+        final = index_dir / name
+        os.replace(tmp, final)
+        _point_current(index_dir, name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    index.generation = name
+    _prune(index_dir, keep=name)
+    return final
+
+
+def _write_files(folder: Path, index: CorpusIndex) -> None:
+    manifest: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "embedder": index.embedder,
+        "dim": index.dim,
+        "chunks": len(index.chunks),
+        "dense_kind": index.dense.kind,
+        "built_at": index.built_at,
+        "articles": [asdict(a) | {"context": index.contexts.get(a.source, "")}
+                     for a in index.articles.values()],
+        "skipped": [asdict(s) for s in index.skipped],
+    }
+    with (folder / CHUNKS).open("w", encoding="utf-8") as fh:
+        for c in index.chunks:
+            fh.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
+    np.save(folder / VECTORS, index.vectors, allow_pickle=False)
+    index.dense.save(folder / DENSE)
+    index.keywords.save(folder / KEYWORDS)
+    # the manifest goes last: a folder without one was never finished
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in [*folder.rglob("*"), folder]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _point_current(index_dir: Path, name: str) -> None:
+    link = index_dir / f".{CURRENT}-{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(name, link)
+    os.replace(link, index_dir / CURRENT)
+    fd = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune(index_dir: Path, keep: str) -> None:
+    """Delete old generations and leftovers of interrupted builds, keeping the newest few."""
+    gens = sorted(p for p in index_dir.glob(f"{GEN_PREFIX}*") if p.is_dir())
+    old = [p for p in gens if p.name != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
+    for path in [*old, *index_dir.glob(".tmp-*")]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    link = index_dir / CURRENT
+    if not link.is_symlink() and not link.exists():
+        return None
+    return index_dir / os.readlink(link) if link.is_symlink() else link
+
+
+def load_index(index_dir: Path, embedder: str | None = None) -> CorpusIndex:
+    """Load the current generation. Raises IndexNotBuilt, IndexDamaged or EmbedderMismatch."""
+    folder = current_generation(index_dir)
+    if folder is None:
+        raise IndexNotBuilt(str(index_dir))
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT_VERSION:
+            raise IndexDamaged(str(index_dir), f"unknown format {manifest.get('format')!r}")
+        if embedder is not None and manifest["embedder"] != embedder:
+            raise EmbedderMismatch(manifest["embedder"], embedder)
+        chunks = [_chunk_from_json(line) for line in
+                  (folder / CHUNKS).read_text(encoding="utf-8").splitlines() if line]
+        vectors = np.load(folder / VECTORS, allow_pickle=False)
+        dense = DenseIndex.load(folder / DENSE)
+        keywords = KeywordIndex.load(folder / KEYWORDS)
+        articles: dict[str, Article] = {}
+        contexts: dict[str, str] = {}
+        for a in manifest["articles"]:
+            contexts[a["source"]] = a.pop("context", "")
+            articles[a["source"]] = Article(**a)
+        skipped = [SkippedFile(**s) for s in manifest.get("skipped", [])]
+    except (IndexDamaged, EmbedderMismatch):
+        raise
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError) as exc:
+        # RuntimeError: FAISS reports unreadable files that way
+        raise IndexDamaged(str(index_dir), f"{type(exc).__name__}: {_first_line(exc)}") from exc
+    n = len(chunks)
+    sizes = {
+        "manifest": manifest["chunks"],
+        "vectors": vectors.shape[0] if vectors.ndim == 2 else -1,
+        "faiss": dense.size,
+        "keywords": keywords.size,
+    }
+    if any(v != n for v in sizes.values()) or (n and vectors.shape[1] != manifest["dim"]):
+        raise IndexDamaged(str(index_dir), f"{n} chunks but sizes {sizes}")
+    return CorpusIndex(
+        embedder=manifest["embedder"],
+        dim=int(manifest["dim"]),
+        articles=articles,
+        chunks=chunks,
+        vectors=vectors.astype(np.float32, copy=False),
+        dense=dense,
+        keywords=keywords,
+        skipped=skipped,
+        contexts=contexts,
+        built_at=float(manifest.get("built_at", 0.0)),
+        generation=folder.name,
+    )
+
+
+def _chunk_from_json(line: str) -> Chunk:
+    d = json.loads(line)
+    return Chunk(
+        source=d["source"],
+        start=int(d["start"]),
+        end=int(d["end"]),
+        text=d["text"],
+        sentences=tuple((int(s), int(e)) for s, e in d.get("sentences", [])),
+        dates=tuple(d.get("dates", [])),
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else ""

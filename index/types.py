@@ -1,0 +1,109 @@
+"""Small value objects shared by the index, the answer service, the CLI and the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Lang = Literal["ru", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One cleaned article: what is left of a scraped page once the site's boilerplate is gone."""
+
+    source: str  # the file name inside SEEDS_DIR: this is what answers cite
+    title: str
+    text: str
+    url: str | None = None
+    sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A few consecutive sentences of one article; `start`/`end` index into `Article.text`."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+    # character spans of the chunk's sentences, relative to `text`
+    sentences: tuple[tuple[int, int], ...] = ()
+    # ISO dates (YYYY-MM-DD) the chunk mentions, resolved against the article's own context
+    dates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A corpus file the build left out, and why (in words a person can act on)."""
+
+    name: str
+    reason: str
+
+
+@dataclass(slots=True)
+class BuildReport:
+    """What a (re)build did: shown by `reindex`, `/reindex` and in the logs."""
+
+    indexed: list[str] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    chunks: int = 0
+    embedded: int = 0  # chunks whose vectors had to be computed (the rest were reused)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        lines = [
+            f"Indexed {len(self.indexed)} file(s), {self.chunks} chunk(s) "
+            f"({self.embedded} embedded, {self.chunks - self.embedded} reused) "
+            f"in {self.seconds:.1f} s."
+        ]
+        if self.skipped:
+            lines.append(f"Skipped {len(self.skipped)} file(s):")
+            lines.extend(f"  - {s.name}: {s.reason}" for s in self.skipped)
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One chunk found for a question, with the scores that ranked it."""
+
+    chunk_id: int
+    chunk: Chunk
+    score: float  # the fused score used for ranking
+    dense: float  # cosine similarity with the question
+    keyword: float = 0.0  # BM25, normalised to 0..1 within the question's candidates
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerItem:
+    """One cited passage: the excerpt, the file it comes from, and other files that say the same."""
+
+    source: str
+    excerpt: str
+    score: float
+    chunk_id: int
+    title: str = ""
+    url: str | None = None
+    also_in: tuple[str, ...] = ()
+    # span (relative to `excerpt`) of the sentence that answers best: shown in bold
+    highlight: tuple[int, int] | None = None
+    dates: tuple[str, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source, *self.also_in)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """Everything found for one question."""
+
+    question: str
+    lang: Lang
+    items: tuple[AnswerItem, ...]
+    # the resolved date of the event, for "when" questions (ISO YYYY-MM-DD)
+    event_date: str | None = None
+
+    @property
+    def found(self) -> bool:
+        return bool(self.items)
