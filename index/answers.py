@@ -10,6 +10,7 @@ import numpy as np
 from index.embedders import Embedder
 from index.keywords import stem_words, tokenize, words
 from index.language import detect_language
+from index.query import query_tokens
 from index.search import SearchParams, search
 from index.store import CorpusIndex
 from index.types import Answer, AnswerItem, Chunk, Hit, Lang
@@ -56,7 +57,7 @@ def answer_question(
     """The passages that answer `question`, one item per report, best first."""
     params = params or AnswerParams()
     lang: Lang = detect_language(question)
-    tokens = tokenize(question)
+    tokens = query_tokens(index, question)
     if not words(question) and not question.strip():
         return Answer(question, lang, ())
     vector = embedder.embed_queries([question])[0]

