@@ -5,12 +5,13 @@ Build them in `main()` (never at import time) so tests can pass their own.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.answers import DEFAULT_MIN_SCORE, AnswerParams
 from index.building import BuildOptions
@@ -28,7 +29,8 @@ class Settings(BaseSettings):
     # Telegram
     bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
-    admin_ids: list[int] = Field(default_factory=list)
+    # a JSON list ([1001, 1002]); a comma-separated list is accepted too
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     webhook_url: str | None = None  # e.g. https://bot.example.org/webhook: webhook mode when set
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
@@ -66,6 +68,23 @@ class Settings(BaseSettings):
             )
         return text
 
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return []
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                raise ValueError(
+                    "ADMIN_IDS must be a JSON list of user ids, e.g. [1001, 1002]"
+                ) from None
+        return [part.strip() for part in text.split(",") if part.strip()]
+
     @field_validator("telegram_api_url", "webhook_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
@@ -100,7 +119,7 @@ def describe_errors(error: ValidationError) -> str:
     """One line per bad setting, named as its environment variable."""
     lines = []
     for e in error.errors():
-        name = "_".join(str(p) for p in e["loc"]).upper() or "settings"
+        name = str(e["loc"][0]).upper() if e["loc"] else "settings"
         message = str(e["msg"]).removeprefix("Value error, ")
         lines.append(f"Bad setting {name}: {message}")
     return "\n".join(lines)

@@ -122,14 +122,21 @@ class SentenceTransformerEmbedder:
         self._query_prompt = _pick_prompt(query_prompt, prompts, "query", e5_like)
         self._passage_prompt = _pick_prompt(passage_prompt, prompts, "passage", e5_like)
         self._batch_size = batch_size
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )
+        dim = get_dim()
         if dim is None:
             dim = int(self._model.encode(["x"]).shape[1])
         self._dim = int(dim)
 
     @property
     def name(self) -> str:
-        return f"sentence-transformers:{self._model_name}"
+        # a local path is named by its last two parts, so moving the venv keeps the index valid
+        model = self._model_name
+        if os.path.isdir(model):
+            model = "/".join(os.path.normpath(model).split(os.sep)[-2:])
+        return f"sentence-transformers:{model}"
 
     @property
     def dim(self) -> int:
