@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|ask|reindex|sources]`.
+"""The command line: `python -m bot [run|ask|reindex|sources|timeline]`.
 
 With no command it runs the bot when BOT_TOKEN is set, and otherwise answers a sample question
 from the seed articles, so a first run shows what the bot does without any setup.
@@ -19,7 +19,10 @@ from bot.services import build_news_index
 from bot.settings import Settings, describe_errors
 from index.errors import NewsIndexError
 from index.formatting import answer_to_dict, render_plain
+from index.language import detect_language
 from index.service import NewsIndex
+from index.timeline import render_timeline_plain
+from index.types import Lang
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the question (its words); '-' reads one question per line from stdin")
     sub.add_parser("reindex", help="rebuild the index from SEEDS_DIR")
     sub.add_parser("sources", help="list the indexed articles")
+    timeline = sub.add_parser("timeline", help="the dated events of the articles, in order")
+    timeline.add_argument("topic", nargs="*", help="only events about this (names or words)")
+    timeline.add_argument("--lang", choices=["ru", "en"], default=None,
+                          help="language of the labels (default: the topic's, else English)")
     return parser
 
 
@@ -68,6 +75,8 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         _load(news)
         if command == "sources":
             return _sources(news)
+        if command == "timeline":
+            return _timeline(news, " ".join(args.topic), args.lang)
         if command == "sample":
             print("BOT_TOKEN is not set, so here is a sample answer from the articles in "
                   f"{settings.seeds_dir}/ (set BOT_TOKEN to run the Telegram bot).\n"
@@ -79,6 +88,13 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         return 1
     except FileNotFoundError as exc:
         print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        # e.g. a full disk mid-build: generations are written aside, so nothing was replaced
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"Error: a file could not be read or written ({exc.strerror or exc}){where}. "
+              "The index on disk was not changed; fix that (is the disk full?) and run: "
+              "python -m bot reindex", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -117,6 +133,13 @@ def _load(news: NewsIndex) -> None:
 def _reindex(news: NewsIndex) -> int:
     report = news.reindex(_progress_bar())
     print(report.summary())
+    return 0
+
+
+def _timeline(news: NewsIndex, topic: str, lang: Lang | None) -> int:
+    events = news.timeline(topic or None)
+    lang = lang or (detect_language(topic) if topic else "en")
+    print(render_timeline_plain(events, lang, topic or None))
     return 0
 
 

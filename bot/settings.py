@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from index.answers import DEFAULT_MIN_SCORE, AnswerParams
+from index.answers import DEFAULT_EN_OFFSET, DEFAULT_MIN_SCORE, AnswerParams
 from index.building import BuildOptions
 from index.search import DEFAULT_KEYWORD_WEIGHT, SearchParams
 
@@ -48,12 +48,18 @@ class Settings(BaseSettings):
     # answers
     max_results: int = Field(5, ge=1, le=20)
     min_score: float = Field(DEFAULT_MIN_SCORE, ge=0.0, le=1.5)
+    # English questions over Russian articles score lower: their threshold is this much lower
+    min_score_en_offset: float = Field(DEFAULT_EN_OFFSET, ge=0.0, le=0.5)
     keyword_weight: float = Field(DEFAULT_KEYWORD_WEIGHT, ge=0.0, le=1.0)
     max_question_chars: int = Field(1000, ge=50, le=10_000)
 
     # bot behaviour
     throttle_seconds: float = Field(1.0, ge=0.0, le=60.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    inline_cache_seconds: int = Field(300, ge=0, le=86_400)  # Telegram's cache of inline results
+    # touched after every successful Bot API call; `python -m bot.healthcheck` checks its age
+    heartbeat_file: Path | None = None
+    heartbeat_max_age: float = Field(120.0, ge=10.0)
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -103,6 +109,7 @@ class Settings(BaseSettings):
     def answer_params(self) -> AnswerParams:
         return AnswerParams(
             min_score=self.min_score,
+            en_offset=self.min_score_en_offset,
             max_items=self.max_results,
             search=SearchParams(keyword_weight=self.keyword_weight),
         )

@@ -9,17 +9,22 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from index import chunking, cleaning, reading
+from index.bridge import DEFAULT_MAX_VOCABULARY, build_bridge
 from index.chunking import chunk_article
 from index.cleaning import clean_article
 from index.dense import DEFAULT_HNSW_THRESHOLD, DenseIndex
 from index.embedders import Embedder, Vectors
+from index.events import annotate_events
 from index.keywords import KeywordIndex, tokenize
+from index.names import NameTable
 from index.reading import DEFAULT_MAX_BYTES, RawFile, iter_corpus
 from index.store import CorpusIndex, save_generation
 from index.types import Article, BuildReport, Chunk, SkippedFile
@@ -37,6 +42,8 @@ class BuildOptions:
     overlap: int = 1
     max_file_bytes: int = DEFAULT_MAX_BYTES
     hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD
+    # stems embedded for the cross-lingual keyword bridge (index/bridge.py); 0 turns it off
+    bridge_vocabulary: int = DEFAULT_MAX_VOCABULARY
 
 
 def passage_text(chunk: Chunk, title: str) -> str:
@@ -53,14 +60,44 @@ def _key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def pipeline_fingerprint(options: BuildOptions) -> str:
+    """Names what turns a file into chunks: the code that reads, cleans and chunks it, and the
+    chunking options. A build reuses the cleaned articles and chunks of a previous index made
+    by the same pipeline for every file whose bytes are unchanged."""
+    digest = hashlib.sha256(repr((options.max_chars, options.max_sentences,
+                                  options.overlap)).encode())
+    for module in (reading, cleaning, chunking):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _reusable(
+    previous: CorpusIndex | None, options: BuildOptions
+) -> dict[str, tuple[Article, list[Chunk]]]:
+    """The previous index's articles and their chunks, by source, when they can be reused."""
+    if previous is None or previous.pipeline != pipeline_fingerprint(options):
+        return {}
+    chunks: dict[str, list[Chunk]] = defaultdict(list)
+    for chunk in previous.chunks:
+        chunks[chunk.source].append(chunk)
+    return {s: (a, chunks[s]) for s, a in previous.articles.items() if a.sha256 and chunks[s]}
+
+
 def prepare_articles(
-    raw_files: list[RawFile], options: BuildOptions
+    raw_files: list[RawFile], options: BuildOptions, previous: CorpusIndex | None = None
 ) -> tuple[list[Article], dict[str, str], list[SkippedFile]]:
-    """Clean every file; a file with no story left after cleaning is skipped with the reason."""
+    """Clean every file; a file with no story left after cleaning is skipped with the reason.
+    A file `previous` holds with the same bytes keeps its cleaned article."""
     articles: list[Article] = []
     contexts: dict[str, str] = {}
     skipped: list[SkippedFile] = []
+    reuse = _reusable(previous, options)
     for raw in raw_files:
+        old = reuse.get(raw.name)
+        if previous is not None and old is not None and old[0].sha256 == raw.sha256:
+            articles.append(old[0])
+            contexts[raw.name] = previous.contexts.get(raw.name, "")
+            continue
         clean = clean_article(raw.text)
         if not clean.text.strip():
             skipped.append(SkippedFile(raw.name, "no article text left after removing boilerplate"))
@@ -83,11 +120,17 @@ def build_from_articles(
     options = options or BuildOptions()
     chunks: list[Chunk] = []
     texts: list[str] = []
+    reuse = _reusable(previous, options)
     for article in articles:
-        for chunk in chunk_article(article, options.max_chars, options.max_sentences,
-                                   options.overlap):
+        old = reuse.get(article.source)
+        same = old is not None and bool(article.sha256) and old[0].sha256 == article.sha256
+        for chunk in old[1] if old is not None and same else chunk_article(
+                article, options.max_chars, options.max_sentences, options.overlap):
             chunks.append(chunk)
             texts.append(passage_text(chunk, article.title))
+    # names across scripts, then dates: each chunk's ISO dates and each article's event date
+    names = NameTable.build(a.text for a in articles)
+    articles, chunks = annotate_events(articles, contexts, chunks, names)
 
     cache = _vector_cache(previous, embedder)
     keys = [_key(t) for t in texts]
@@ -103,6 +146,13 @@ def build_from_articles(
         vectors[batch] = embedder.embed_passages([texts[i] for i in batch])
         if progress:
             progress(min(start + EMBED_BATCH, len(todo)), len(todo))
+    bridge = None
+    if options.bridge_vocabulary:
+        reusable = (previous.bridge if previous is not None and previous.embedder == embedder.name
+                    and previous.dim == embedder.dim else None)
+        bridge, words_embedded = build_bridge(texts, embedder, reusable,
+                                              options.bridge_vocabulary)
+        logger.info("bridge vocabulary: %d stems (%d embedded)", bridge.size, words_embedded)
 
     index = CorpusIndex(
         embedder=embedder.name,
@@ -114,6 +164,9 @@ def build_from_articles(
         keywords=KeywordIndex.build([tokenize(t) for t in texts]),
         contexts=contexts,
         built_at=time.time(),
+        pipeline=pipeline_fingerprint(options),
+        names=names,
+        bridge=bridge,
     )
     return index, len(todo)
 
@@ -146,7 +199,7 @@ def build_index(
     skipped: list[SkippedFile] = []
     for item in iter_corpus(seeds_dir, options.max_file_bytes):
         (skipped if isinstance(item, SkippedFile) else raw_files).append(item)  # type: ignore[arg-type]
-    articles, contexts, empty = prepare_articles(raw_files, options)
+    articles, contexts, empty = prepare_articles(raw_files, options, previous)
     skipped.extend(empty)
 
     index, embedded = build_from_articles(articles, contexts, embedder, previous, options,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from razdel import sentenize
 
 from index.types import Article, Chunk
@@ -13,6 +15,13 @@ DEFAULT_OVERLAP = 1
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of `text`; a line break always ends a sentence (paragraphs, list items)."""
+    return list(_sentence_spans(text))
+
+
+# chunking, the name table and the event dates all split every article, at every rebuild: razdel
+# is slow, so each text is split once (a corpus of more articles than this re-splits them)
+@lru_cache(maxsize=16_384)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     offset = 0
     for line in text.split("\n"):
@@ -20,7 +29,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if sentence.text.strip():
                 spans.append((offset + sentence.start, offset + sentence.stop))
         offset += len(line) + 1
-    return spans
+    return tuple(spans)
 
 
 def chunk_article(

@@ -122,9 +122,9 @@ class SentenceTransformerEmbedder:
         self._query_prompt = _pick_prompt(query_prompt, prompts, "query", e5_like)
         self._passage_prompt = _pick_prompt(passage_prompt, prompts, "passage", e5_like)
         self._batch_size = batch_size
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        # renamed in sentence-transformers 5; older releases only have the long name
+        get_dim = (getattr(self._model, "get_embedding_dimension", None)
+                   or self._model.get_sentence_embedding_dimension)
         dim = get_dim()
         if dim is None:
             dim = int(self._model.encode(["x"]).shape[1])

@@ -7,9 +7,10 @@ exceeds Telegram's 4,096 characters (excerpts are shortened, then items dropped,
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
-from index.types import Answer, AnswerItem, Lang
+from index.types import Answer, AnswerItem, Disagreement, Lang
 
 TELEGRAM_LIMIT = 4096
 
@@ -29,6 +30,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "source": "Source",
         "sources": "Sources",
         "reported_by": "reported by {n} sources",
+        "differ_date": "Sources differ on the date: {values}.",
+        "differ_number": "Sources differ on a number: {values}.",
         "empty": "Ask a question about the news, for example: "
                  "When did Rubio and Lavrov meet in person?",
     },
@@ -40,6 +43,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "source": "Источник",
         "sources": "Источники",
         "reported_by": "сообщают {n} источника",
+        "differ_date": "Источники расходятся в дате: {values}.",
+        "differ_number": "Источники расходятся в цифрах: {values}.",
         "empty": "Задайте вопрос о новостях, например: Когда Рубио и Лавров встретились лично?",
     },
 }
@@ -76,8 +81,47 @@ def render_html(answer: Answer, limit: int = TELEGRAM_LIMIT, first_number: int =
     while len(message) > limit and len(blocks) > 1:
         blocks.pop()
         message = "\n\n".join([html.escape(lead), *blocks])
-    return message[:limit] if len(message) > limit else message
+    return _cut_markup(message, limit) if len(message) > limit else message
 
+
+# a tag, an entity, or a run of plain text: the units a cut must not split
+_MARKUP_TOKEN = re.compile(r"<[^>]*>|&[^;\s]*;|[^<&]+")
+
+
+def _cut_markup(message: str, limit: int) -> str:
+    """The longest start of `message` that fits in `limit` with every tag it opened closed.
+
+    One item can be over the limit on its own (dozens of outlets citing one report, a very long
+    URL); a plain slice would cut a tag or an entity in half, and Telegram refuses the message.
+    """
+    out: list[str] = []
+    open_tags: list[str] = []
+    used = 0
+
+    def closing() -> int:
+        return sum(len(tag) + 3 for tag in open_tags)
+
+    for token in _MARKUP_TOKEN.findall(message):
+        if token.startswith("</"):
+            if open_tags:
+                open_tags.pop()
+                out.append(token)
+                used += len(token)
+            continue
+        if token.startswith("<"):
+            tag = token[1:-1].split(" ", 1)[0]
+            if used + len(token) + closing() + len(tag) + 3 > limit:
+                break
+            open_tags.append(tag)
+        elif used + len(token) + closing() > limit:
+            room = limit - used - closing()
+            if not token.startswith("&") and room > 1:
+                out.append(token[: room - 1] + "…")
+            break
+        out.append(token)
+        used += len(token)
+    out.extend(f"</{tag}>" for tag in reversed(open_tags))
+    return "".join(out)
 
 def render_plain(answer: Answer) -> str:
     """The same reply for a terminal: no markup."""
@@ -95,9 +139,21 @@ def render_plain(answer: Answer) -> str:
 def _lead(answer: Answer) -> str:
     n = len(answer.items)
     if answer.event_date:
-        return text_for(answer.lang, "lead_date", date=format_date(answer.event_date, answer.lang),
-                        n=n)
-    return text_for(answer.lang, "lead", n=n)
+        lead = text_for(answer.lang, "lead_date",
+                        date=format_date(answer.event_date, answer.lang), n=n)
+    else:
+        lead = text_for(answer.lang, "lead", n=n)
+    return "\n".join([lead, *(_disagreement(d, answer.lang) for d in answer.disagreements)])
+
+
+def _disagreement(disagreement: Disagreement, lang: Lang) -> str:
+    """One line per disagreement: each version with the files that give it."""
+    values = "; ".join(
+        (format_date(value, lang) if disagreement.what == "date" else f"«{value}»")
+        + f" ({', '.join(sources)})"
+        for value, sources in disagreement.values
+    )
+    return text_for(lang, f"differ_{disagreement.what}", values=values)
 
 
 def _sources_label(item: AnswerItem, lang: Lang) -> str:
@@ -131,6 +187,10 @@ def answer_to_dict(answer: Answer) -> dict[str, object]:
         "lang": answer.lang,
         "found": answer.found,
         "event_date": answer.event_date,
+        "disagreements": [
+            {"what": d.what, "values": [[value, list(sources)] for value, sources in d.values]}
+            for d in answer.disagreements
+        ],
         "answers": [
             {
                 "source": item.source,

@@ -1,27 +1,40 @@
-"""The keyword side of search: BM25 over Snowball stems (bm25s + PyStemmer).
+"""The keyword side of search: BM25 over Snowball stems (PyStemmer).
 
 Stemming makes inflected forms meet (Лавров / Лаврова / Лавровым). Keywords cannot help a
 question whose words the corpus does not contain (an English question over Russian text), so
 the index also reports how much of a question it actually covers; fusion weighs BM25 by that.
+
+The BM25 scores and files are those of bm25s (Lucene variant, k1 = 1.5, b = 0.75), which this
+module used to call: computing them with numpy keeps bm25s's scipy import (a few tenths of a
+second) out of every start-up, and lets a question cost its stems' postings, not the corpus.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
-import bm25s
 import numpy as np
 import numpy.typing as npt
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
+
+from index.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-я]")
 _STOPWORDS = frozenset(STOPWORDS_RUSSIAN) | frozenset(STOPWORDS_EN)
 _VOCAB_FILE = "vocab_df.json"
+# bm25s's file layout, kept so that generations written before and after read alike
+_PARAMS_FILE = "params.index.json"
+_IDS_FILE = "vocab.index.json"
+_ARRAY_FILE = "{}.csc.index.npy"
+_K1 = 1.5
+_B = 0.75
+# bm25s could not index an empty document; its placeholder stem is kept so ids stay aligned
+_EMPTY = "\u2205"
 
 
 @lru_cache(maxsize=2)
@@ -31,20 +44,31 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, ё folded into е, stop words and one-letter words removed."""
-    out = []
-    for word in _WORD.findall(text.lower().replace("ё", "е")):
-        if (len(word) > 1 or word.isdigit()) and word not in _STOPWORDS and word != "_":
-            out.append(word)
-    return out
+    return list(_words(text))
+
+
+# every rebuild reads every chunk (keywords, the bridge's vocabulary) and every word (names)
+# again: each text is split once, into interned words shared by all the texts that use them (a
+# corpus with more chunks and word forms than this splits them again)
+@lru_cache(maxsize=131_072)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(
+        sys.intern(word) for word in _WORD.findall(text.lower().replace("ё", "е"))
+        if (len(word) > 1 or word.isdigit()) and word not in _STOPWORDS and word != "_"
+    )
 
 
 def stem_words(tokens: list[str]) -> list[str]:
-    ru = _stemmer("russian")
-    en = _stemmer("english")
-    return [
-        ru.stemWord(t) if _CYRILLIC.search(t) else (t if t.isdigit() else en.stemWord(t))
-        for t in tokens
-    ]
+    return [_stem(t) for t in tokens]
+
+
+# a corpus has tens of thousands of word forms and every rebuild stems all its text again: each
+# form is stemmed once
+@lru_cache(maxsize=262_144)
+def _stem(word: str) -> str:
+    if _CYRILLIC.search(word):
+        return str(_stemmer("russian").stemWord(word))
+    return word if word.isdigit() else str(_stemmer("english").stemWord(word))
 
 
 def tokenize(text: str) -> list[str]:
@@ -53,23 +77,54 @@ def tokenize(text: str) -> list[str]:
 
 
 class KeywordIndex:
-    """BM25 over chunk texts, with the document frequency of every stem for coverage."""
+    """BM25 over chunk texts, with the document frequency of every stem for coverage.
 
-    def __init__(self, bm25: bm25s.BM25, doc_freq: dict[str, int], size: int) -> None:
-        self._bm25 = bm25
+    Each stem's postings are kept together (CSC: `indptr[i]:indptr[i + 1]` spans the chunk ids
+    in `indices` and their precomputed BM25 term scores in `data`), so scoring a question reads
+    only its stems' postings. A loaded index memory-maps the postings.
+    """
+
+    def __init__(
+        self,
+        ids: dict[str, int],
+        indptr: npt.NDArray[np.int64],
+        indices: npt.NDArray[np.int32],
+        data: npt.NDArray[np.float32],
+        doc_freq: dict[str, int],
+        size: int,
+    ) -> None:
+        self._ids = ids
+        self._indptr = indptr
+        self._indices = indices
+        self._data = data
         self._doc_freq = doc_freq
         self._size = size
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> KeywordIndex:
-        bm25 = bm25s.BM25()
         doc_freq: dict[str, int] = {}
         for tokens in token_lists:
             for t in set(tokens):
                 doc_freq[t] = doc_freq.get(t, 0) + 1
-        # bm25s cannot index an empty corpus or empty documents; a placeholder keeps ids aligned
-        bm25.index([t or ["\u2205"] for t in token_lists] or [["\u2205"]], show_progress=False)
-        return cls(bm25, doc_freq, len(token_lists))
+        docs = [t or [_EMPTY] for t in token_lists] or [[_EMPTY]]
+        ids: dict[str, int] = {}
+        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        stems = np.fromiter((ids.setdefault(t, len(ids)) for d in docs for t in d),
+                            dtype=np.int64, count=int(lengths.sum()))
+        doc = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+        # one entry per (chunk, stem) with its term frequency, sorted by chunk then stem
+        pairs, tf = np.unique(doc * len(ids) + stems, return_counts=True)
+        doc, stems = np.divmod(pairs, len(ids))
+        df = np.bincount(stems, minlength=len(ids))
+        idf = np.log(1 + (len(docs) - df + 0.5) / (df + 0.5)).astype(np.float32)
+        norm = _K1 * ((1 - _B) + _B * lengths[doc] / lengths.mean())
+        tf32 = tf.astype(np.float32)
+        weights = idf[stems] * (tf32 / (norm + tf32))
+        order = np.argsort(stems, kind="stable")  # by stem; chunk ids stay ascending within
+        indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
+        return cls(ids, indptr, doc[order].astype(np.int32), weights[order].astype(np.float32),
+                   doc_freq, len(token_lists))
 
     @property
     def size(self) -> int:
@@ -91,14 +146,41 @@ class KeywordIndex:
 
     def scores(self, query_tokens: list[str]) -> npt.NDArray[np.float32]:
         """BM25 score of every chunk (0 where no stem matches)."""
-        known = [t for t in query_tokens if t in self._doc_freq]
-        if not known or not self._size:
-            return np.zeros(self._size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)[: self._size]
+        return self.top(query_tokens, 0)[0]
+
+    def top(
+        self, query_tokens: list[str], k: int
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+        """BM25 score of every chunk, and the ids of (at most) the `k` best that match at all,
+        unordered: chosen among the chunks the stems occur in, not over the whole corpus."""
+        scores = np.zeros(self._size, dtype=np.float32)
+        matched: list[npt.NDArray[np.int32]] = []
+        for t in query_tokens:
+            if t not in self._doc_freq:
+                continue
+            i = self._ids[t]
+            start, end = int(self._indptr[i]), int(self._indptr[i + 1])
+            chunk_ids = self._indices[start:end]
+            scores[chunk_ids] += self._data[start:end]  # a stem lists a chunk once
+            matched.append(chunk_ids)
+        if k <= 0 or not matched:
+            return scores, np.zeros(0, dtype=np.int64)
+        found = matched[0] if len(matched) == 1 else np.unique(np.concatenate(matched))
+        if found.size > k:
+            found = found[np.argpartition(-scores[found], k - 1)[:k]]
+        return scores, found.astype(np.int64)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self._bm25.save(str(folder), show_progress=False)
+        for name, array in (("indptr", self._indptr), ("indices", self._indices),
+                            ("data", self._data)):
+            np.save(folder / _ARRAY_FILE.format(name), array, allow_pickle=False)
+        (folder / _IDS_FILE).write_text(json.dumps(self._ids, ensure_ascii=False),
+                                        encoding="utf-8")
+        params = {"k1": _K1, "b": _B, "delta": 0.5, "method": "lucene", "idf_method": "lucene",
+                  "dtype": "float32", "int_dtype": "int32", "num_docs": max(self._size, 1),
+                  "backend": "numpy"}
+        (folder / _PARAMS_FILE).write_text(json.dumps(params), encoding="utf-8")
         (folder / _VOCAB_FILE).write_text(
             json.dumps({"size": self._size, "doc_freq": self._doc_freq}, ensure_ascii=False),
             encoding="utf-8",
@@ -106,6 +188,22 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
-        bm25 = bm25s.BM25.load(str(folder), show_progress=False, mmap=False)
+        params = json.loads((folder / _PARAMS_FILE).read_text(encoding="utf-8"))
+        if params.get("method", "lucene") != "lucene" or params.get("k1", _K1) != _K1 or \
+                params.get("b", _B) != _B:
+            raise ValueError(f"unsupported BM25 parameters {params}")
+        ids = json.loads((folder / _IDS_FILE).read_text(encoding="utf-8"))
+        indptr = np.load(folder / _ARRAY_FILE.format("indptr"), allow_pickle=False)
+        # the postings are read where a question needs them: a generation is never rewritten
+        indices = np.load(folder / _ARRAY_FILE.format("indices"), mmap_mode="r",
+                          allow_pickle=False)
+        data = np.load(folder / _ARRAY_FILE.format("data"), mmap_mode="r", allow_pickle=False)
         meta = json.loads((folder / _VOCAB_FILE).read_text(encoding="utf-8"))
-        return cls(bm25, {str(k): int(v) for k, v in meta["doc_freq"].items()}, int(meta["size"]))
+        # (bm25s lists an empty stem without postings: one id more than offsets - 1)
+        if len(indptr) < len(ids) or len(indices) != len(data) or \
+                int(indptr[-1]) != len(indices):
+            raise ValueError(f"keyword index arrays disagree: {len(ids)} stems, "
+                             f"{len(indptr)} offsets, {len(indices)} ids, {len(data)} scores")
+        return cls({str(k): int(v) for k, v in ids.items()}, indptr.astype(np.int64),
+                   indices, data, {str(k): int(v) for k, v in meta["doc_freq"].items()},
+                   int(meta["size"]))

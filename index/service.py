@@ -27,11 +27,15 @@ from index.errors import (
 )
 from index.reading import decode_article
 from index.store import CorpusIndex, load_index
+from index.timeline import TimelineEvent, build_timeline
 from index.types import Answer, Article, BuildReport, Chunk
 
 logger = logging.getLogger(__name__)
 
 _SAFE_NAME = re.compile(r"^[\w][\w .()\-]{0,150}\.txt$", re.UNICODE)
+_MAX_NAME_BYTES = 200  # under the usual 255-byte limit, with room for temporary names
+# questions are cut to this before searching (the bot cuts them earlier, to its setting)
+MAX_QUESTION_CHARS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +123,20 @@ class NewsIndex:
     # -- answering ----------------------------------------------------------------------
 
     def answer(self, question: str, limit: int | None = None) -> Answer:
+        # The model reads a long text window by window, so a pasted book would cost minutes of
+        # CPU; a question is a sentence or two. A lone surrogate (a broken client) cannot be
+        # encoded for the model at all.
+        question = question[:MAX_QUESTION_CHARS].encode("utf-8", "replace").decode("utf-8")
         return answer_question(self.current, self.embedder, question, self.params, limit)
+
+    def timeline(self, topic: str | None = None) -> list[TimelineEvent]:
+        """The dated events of the corpus in date order, each with its sources; with a topic
+        (names or words, either language), only the events about it."""
+        index = self.current
+        vector = None
+        if topic and topic.strip():
+            vector = self.embedder.embed_queries([topic])[0]  # for topics no event names
+        return build_timeline(index, topic, vector)
 
     def chunk(self, chunk_id: int, generation: str | None = None) -> Chunk | None:
         """A chunk by id, or None when it is gone (another generation, or out of range)."""
@@ -142,6 +159,10 @@ class NewsIndex:
         safe = safe_article_name(name)
         decode_article(data, self.build_options.max_file_bytes)  # raises with the reason
         target = self.seeds_dir / safe
+        if target.is_symlink():
+            # writing over it and restoring on refusal would copy the link's target (perhaps a
+            # file outside the corpus folder) into the corpus as a regular file
+            raise BadSeedFile(f"{safe} is a symbolic link in the corpus folder; remove it first")
         replaced = target.exists()
         if replaced and not overwrite:
             raise FileExists(f"{safe} already exists in the corpus")
@@ -188,4 +209,7 @@ def safe_article_name(name: str) -> str:
         raise BadSeedFile(
             f"unacceptable file name {name!r}: use letters, digits, spaces, '-', '_' and '.txt'"
         )
+    if len(base.encode("utf-8")) > _MAX_NAME_BYTES:  # file systems count bytes, not letters
+        raise BadSeedFile(f"file name too long ({len(base.encode('utf-8'))} bytes of UTF-8; "
+                          f"the limit is {_MAX_NAME_BYTES}): send a shorter name")
     return base

@@ -17,6 +17,8 @@ class Article:
     text: str
     url: str | None = None
     sha256: str = ""
+    # the date (ISO) of the event the article reports, resolved at build time (index/events.py)
+    event_date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,15 @@ class AnswerItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Disagreement:
+    """Reports of one event that differ: on its date or on a number, and which file says what."""
+
+    what: Literal["date", "number"]
+    # (an ISO date, or the number with its word as written; the files that say so)
+    values: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """Everything found for one question."""
 
@@ -103,6 +114,7 @@ class Answer:
     items: tuple[AnswerItem, ...]
     # the resolved date of the event, for "when" questions (ISO YYYY-MM-DD)
     event_date: str | None = None
+    disagreements: tuple[Disagreement, ...] = ()
 
     @property
     def found(self) -> bool:

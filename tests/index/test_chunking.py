@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+
 from index.chunking import chunk_article, split_sentences
 from index.cleaning import clean_article
 from index.types import Article
-
 from tests.conftest import SEEDS
 
 
@@ -41,7 +43,7 @@ def test_consecutive_chunks_overlap_by_one_sentence() -> None:
     text = " ".join(f"Это предложение номер {i} о встрече министров." for i in range(12))
     chunks = chunk_article(Article("a.txt", "", text), max_chars=200, max_sentences=3, overlap=1)
     assert len(chunks) > 3
-    for first, second in zip(chunks, chunks[1:], strict=False):
+    for first, second in itertools.pairwise(chunks):
         last_sentence = first.text[first.sentences[-1][0] : first.sentences[-1][1]]
         assert second.text.startswith(last_sentence)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from index.cleaning import clean_article, normalize
 
+from index.cleaning import clean_article, normalize
 from tests.conftest import SEEDS
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from index.answers import AnswerParams
 from index.embedders import (
     Embedder,

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from index.errors import BadSeedFile
 from index.reading import RawFile, decode_article, iter_corpus
 from index.types import SkippedFile

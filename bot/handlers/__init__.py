@@ -1,0 +1,20 @@
+"""The bot's routers, one module per area; `create_routers()` gives fresh ones in the order
+they must be included (commands before the catch-all question handlers)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.handlers import admin, callbacks, common, errors, groups, inline, private
+
+
+def create_routers() -> list[Router]:
+    return [
+        errors.create_router(),
+        common.create_router(),
+        admin.create_router(),
+        inline.create_router(),
+        callbacks.create_router(),
+        groups.create_router(),
+        private.create_router(),
+    ]

@@ -1,0 +1,63 @@
+"""Errors from any handler end here: domain errors become the sentence they carry, anything
+else is logged with its traceback and the user gets a short apology. Polling goes on."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent, ReplyParameters, User
+
+from bot.texts import t, user_lang
+from index.errors import BadSeedFile, NewsIndexError
+
+logger = logging.getLogger(__name__)
+
+
+async def refused_upload(event: ErrorEvent, bot: Bot,
+                         event_from_user: User | None = None) -> None:
+    logger.info("upload refused: %s", event.exception)
+    lang = user_lang(event_from_user)
+    await _tell(event, bot, t(lang, "upload_refused", reason=str(event.exception)))
+
+
+async def domain_error(event: ErrorEvent, bot: Bot) -> None:
+    logger.warning("update %s: %s", event.update.update_id, event.exception)
+    await _tell(event, bot, html.escape(str(event.exception)))
+
+
+async def unexpected_error(event: ErrorEvent, bot: Bot,
+                           event_from_user: User | None = None) -> None:
+    logger.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    await _tell(event, bot, t(user_lang(event_from_user), "apology"))
+
+
+async def _tell(event: ErrorEvent, bot: Bot, text: str) -> None:
+    """Say `text` where the failed update came from; a failure to say it is only logged."""
+    update = event.update
+    try:
+        if update.message is not None:
+            await bot.send_message(
+                update.message.chat.id, text,
+                reply_parameters=ReplyParameters(message_id=update.message.message_id,
+                                                 allow_sending_without_reply=True),
+            )
+        elif update.callback_query is not None:
+            query = update.callback_query
+            if query.message is not None:
+                await bot.send_message(query.message.chat.id, text)
+            await query.answer()
+    except TelegramAPIError as exc:
+        # the query may be answered already, or the chat gone: nothing more to do
+        logger.warning("could not report the error to the user: %s", exc)
+
+
+def create_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(refused_upload, ExceptionTypeFilter(BadSeedFile))
+    router.errors.register(domain_error, ExceptionTypeFilter(NewsIndexError))
+    router.errors.register(unexpected_error)
+    return router

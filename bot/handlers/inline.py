@@ -1,0 +1,44 @@
+"""Inline mode: `@bot question` in any chat; one result per cited passage."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.types import InlineQuery, InlineQueryResultUnion
+
+from bot.answering import Answerer
+from bot.rendering import inline_hint, inline_nothing, inline_results
+from bot.settings import Settings
+from bot.texts import user_lang
+
+logger = logging.getLogger(__name__)
+
+# how long Telegram may cache the hint shown for an empty query: it never changes
+_HINT_CACHE_SECONDS = 3600
+
+
+async def inline_query(query: InlineQuery, answerer: Answerer, settings: Settings) -> None:
+    text = query.query.strip()
+    if not text:
+        await query.answer([inline_hint(user_lang(query.from_user))],
+                           cache_time=_HINT_CACHE_SECONDS)
+        return
+    result = await answerer.inline(text)
+    answer = result.answer
+    results: list[InlineQueryResultUnion]
+    if answer is None:
+        results = [inline_hint(user_lang(query.from_user, text))]
+    elif not answer.found:
+        results = [inline_nothing(answer)]
+    else:
+        results = list(inline_results(answer, result.tag))
+    # a stand-in from a shorter query must not stick in Telegram's cache
+    cache_time = settings.inline_cache_seconds if result.fresh and answer is not None else 0
+    await query.answer(results, cache_time=cache_time)
+
+
+def create_router() -> Router:
+    router = Router(name="inline")
+    router.inline_query.register(inline_query)
+    return router

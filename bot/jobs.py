@@ -1,0 +1,139 @@
+"""Work admins start that outlives one update: the background reindex with its progress message,
+and uploads waiting for "Replace?" to be confirmed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+
+from bot.cache import TtlLru
+from bot.rendering import report_html
+from bot.texts import t
+from index.errors import NewsIndexError
+from index.service import NewsIndex
+from index.types import Lang
+
+logger = logging.getLogger(__name__)
+
+# Telegram limits how often one message may be edited; every 2 s is well within it
+EDIT_INTERVAL = 2.0
+_PENDING_UPLOADS = 64
+_PENDING_TTL = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class PendingUpload:
+    """An upload whose file name exists already, kept until the admin says Replace or Cancel."""
+
+    user_id: int
+    name: str
+    file_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMessage:
+    """The message a long job reports into, edited in place."""
+
+    chat_id: int
+    message_id: int
+    lang: Lang
+
+
+class AdminJobs:
+    """Background tasks (kept referenced until they end) and pending uploads."""
+
+    def __init__(self, edit_interval: float = EDIT_INTERVAL) -> None:
+        self.edit_interval = edit_interval
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._reindex: asyncio.Task[None] | None = None
+        self.uploads: TtlLru[str, PendingUpload] = TtlLru(_PENDING_UPLOADS, _PENDING_TTL)
+
+    def reindex_running(self, news: NewsIndex) -> bool:
+        # the task is checked too: its thread may not have taken the index's lock yet
+        return (self._reindex is not None and not self._reindex.done()) or news.reindexing
+
+    def start_reindex(self, news: NewsIndex, bot: Bot, status: StatusMessage) -> None:
+        self._reindex = self._spawn(self._reindex_with_progress(news, bot, status))
+
+    def remember_upload(self, upload: PendingUpload) -> str:
+        token = secrets.token_urlsafe(6)
+        self.uploads.put(token, upload)
+        return token
+
+    async def wait(self) -> None:
+        """Until every background task has ended (tests, and a clean shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _reindex_with_progress(self, news: NewsIndex, bot: Bot,
+                                     status: StatusMessage) -> None:
+        progress = _Progress()
+        work = asyncio.create_task(asyncio.to_thread(news.reindex, progress))
+        shown = ""
+        while not work.done():
+            await asyncio.wait({work}, timeout=self.edit_interval)
+            if not work.done() and progress.total:
+                text = t(status.lang, "reindex_progress", done=progress.done, total=progress.total)
+                if text != shown:
+                    await edit_status(bot, status, text)
+                    shown = text
+        try:
+            report = work.result()
+        except NewsIndexError as exc:
+            logger.warning("reindex refused: %s", exc)
+            text = t(status.lang, "reindex_failed", reason=str(exc))
+        except Exception:
+            logger.exception("reindex failed")
+            text = t(status.lang, "reindex_crashed")
+        else:
+            logger.info("reindex from chat %s done: %s", status.chat_id, report.summary())
+            text = report_html(report, status.lang)
+        if not await edit_status(bot, status, text):
+            await _send_quietly(bot, status.chat_id, text)
+
+
+class _Progress:
+    """Filled in by the worker thread (plain int stores), read by the event loop."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.total = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+
+async def edit_status(bot: Bot, status: StatusMessage, text: str) -> bool:
+    """Edit the status message; a failed edit is logged, never raised (the job goes on)."""
+    try:
+        await bot.edit_message_text(text=text, chat_id=status.chat_id,
+                                    message_id=status.message_id)
+    except TelegramBadRequest as exc:
+        if "not modified" in str(exc):
+            return True
+        logger.warning("could not edit status message in chat %s: %s", status.chat_id, exc)
+        return False
+    except TelegramAPIError as exc:
+        logger.warning("could not edit status message in chat %s: %s", status.chat_id, exc)
+        return False
+    return True
+
+
+async def _send_quietly(bot: Bot, chat_id: int, text: str) -> None:
+    try:
+        await bot.send_message(chat_id, text)
+    except TelegramAPIError as exc:
+        logger.warning("could not send to chat %s: %s", chat_id, exc)

@@ -1,0 +1,39 @@
+"""Sending an answer: the question handlers of private chats and groups share this."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram.types import Message, ReplyParameters
+
+from bot.answering import Answerer, Page
+from bot.keyboards import answer_keyboard
+from bot.rendering import page_html
+from bot.texts import user_lang
+from index.formatting import text_for
+
+
+def reply_to(message: Message) -> ReplyParameters:
+    # the asking message may be deleted meanwhile: answer anyway rather than fail
+    return ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
+
+
+async def send_page(message: Message, page: Page, *, reply: bool,
+                    updated_since: bool = False) -> Message:
+    return await message.answer(
+        page_html(page, updated_since),
+        reply_markup=answer_keyboard(page, page.answer.lang),
+        reply_parameters=reply_to(message) if reply else None,
+    )
+
+
+async def answer_question(message: Message, question: str, answerer: Answerer, *,
+                          reply: bool) -> None:
+    """Answer `question` (asked in `message`), or say how to ask when it is empty."""
+    if not any(ch.isalnum() for ch in question):
+        lang = user_lang(message.from_user, question)
+        await message.answer(html.escape(text_for(lang, "empty")),
+                             reply_parameters=reply_to(message) if reply else None)
+        return
+    page = await answerer.ask(question)
+    await send_page(message, page, reply=reply)

@@ -1,0 +1,320 @@
+"""Dates in news text: find them (Russian and English forms) and resolve them to full ISO dates.
+
+News rarely writes the year: "15 февраля", "в субботу, 15 февраля", "12 February". The year
+comes from the article's own context first (a dated photo caption or teaser line that cleaning
+set aside, a full date in the text), then from the weekday ("в субботу, 15 февраля" is 2025,
+not 2024), then from the rest of the corpus (another article's dated mention of the same day,
+the corpus's dates overall), and only as a last resort from the build date. A news story mostly
+reports what has happened, so among equally near years the past one wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Literal
+
+Basis = Literal["explicit", "article", "weekday", "corpus", "guess"]
+
+_RU_MONTHS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
+              "октябр", "ноябр", "декабр")
+_EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_RU_WEEKDAYS = ("понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскресень")
+_EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_RU_MONTH = (r"(?P<month>января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября"
+             r"|ноября|декабря)")
+_RU_WD = r"(?:понедельник|вторник|сред[ау]|четверг|пятниц[ау]|суббот[ау]|воскресенье)"
+_EN_MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October"
+             r"|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?"
+             r"|Oct\.?|Nov\.?|Dec\.?)")
+_EN_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+
+_PATTERNS = (
+    # (в) субботу, 15 февраля 2025 года / 15 февраля, в субботу / 15-16 февраля
+    re.compile(
+        rf"(?:(?:\bв|\bво)?\s*(?P<wd>{_RU_WD})\s*,?\s*)?"
+        rf"\b(?P<day>\d{{1,2}})(?:\s*[-–—]\s*\d{{1,2}})?(?:-?го)?\s+{_RU_MONTH}"
+        rf"(?:\s+{_YEAR}(?:\s*(?:года|г\.))?)?"
+        rf"(?:\s*,\s*(?:в|во)\s+(?P<wd2>{_RU_WD})|\s*\(\s*(?P<wd3>{_RU_WD})\s*\))?",
+        re.IGNORECASE,
+    ),
+    # (Saturday,) 15 February 2025 / 15th of February
+    re.compile(
+        rf"(?:(?P<wd>{_EN_WD}),?\s+)?(?:the\s+)?\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+        rf"(?:\s+of)?\s+{_EN_MONTH}(?![a-z])(?:,?\s+{_YEAR})?"
+    ),
+    # (Saturday,) February 15(th), 2025
+    re.compile(
+        rf"(?:(?P<wd>{_EN_WD}),?\s+)?\b{_EN_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+        rf"(?:,?\s+{_YEAR})?"
+    ),
+    # 21.02.2025, 21.02.25
+    re.compile(r"\b(?P<day>\d{1,2})\.(?P<nmonth>\d{1,2})\.(?P<nyear>\d{4}|\d{2})\b"),
+    # 2025-02-21
+    re.compile(r"\b(?P<nyear>(?:19|20)\d{2})-(?P<nmonth>\d{2})-(?P<day>\d{2})\b"),
+)
+# a weekday alone ("в субботу", "on Saturday"): resolvable only against a dated context
+_WEEKDAY_ONLY = re.compile(
+    rf"\b(?:в|во)\s+(?P<wd>{_RU_WD})\b|\bon\s+(?P<wd2>{_EN_WD})\b", re.IGNORECASE
+)
+_YEAR_WINDOW = 1  # the years either side of a reference date that a bare day and month may mean
+_WEEKDAY_WINDOW = 11  # a day-month-weekday combination repeats within 11 years
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date as written: `day` 0 means a weekday alone; `year` None means not written."""
+
+    start: int
+    end: int
+    day: int
+    month: int
+    year: int | None = None
+    weekday: int | None = None  # Monday = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedDate:
+    """A mention with its full date and what the year was taken from."""
+
+    start: int
+    end: int
+    iso: str
+    basis: Basis
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDates:
+    """The resolved dates of one article, in text order, and the date its context points to."""
+
+    mentions: tuple[ResolvedDate, ...]
+    anchor: str | None = None
+
+    def in_span(self, start: int, end: int) -> tuple[str, ...]:
+        """ISO dates mentioned within text[start:end], first mention order, no repeats."""
+        return tuple(dict.fromkeys(m.iso for m in self.mentions
+                                   if m.start >= start and m.end <= end))
+
+
+def _weekday(name: str | None) -> int | None:
+    if not name:
+        return None
+    low = name.lower()
+    for i, (ru, en) in enumerate(zip(_RU_WEEKDAYS, _EN_WEEKDAYS, strict=True)):
+        if low.startswith(ru) or low == en:
+            return i
+    return None
+
+
+def _month(name: str) -> int:
+    low = name.lower()
+    for i, (ru, en) in enumerate(zip(_RU_MONTHS, _EN_MONTHS, strict=True)):
+        if low.startswith(ru) or low.startswith(en):
+            return i + 1
+    raise ValueError(name)
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every date written in `text` (day and month at least, or a weekday alone), in order."""
+    return list(_find_dates(text))
+
+
+# every rebuild looks for the dates of every article: each text is searched once (the patterns
+# are costly; a corpus of more articles than this is searched again)
+@lru_cache(maxsize=16_384)
+def _find_dates(text: str) -> tuple[DateMention, ...]:
+    found: list[DateMention] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            groups = m.groupdict()
+            day = int(groups["day"])
+            if groups.get("nmonth"):
+                month = int(groups["nmonth"])
+                year: int | None = int(groups["nyear"])
+                if year is not None and year < 100:
+                    year += 2000
+            else:
+                month = _month(groups["month"])
+                year = int(groups["year"]) if groups.get("year") else None
+            if not _valid(day, month, year):
+                continue
+            weekday = _weekday(groups.get("wd") or groups.get("wd2") or groups.get("wd3"))
+            start = m.start() + len(m.group()) - len(m.group().lstrip())
+            found.append(DateMention(start, m.end(), day, month, year, weekday))
+    for m in _WEEKDAY_ONLY.finditer(text):
+        found.append(DateMention(m.start(), m.end(), 0, 0, None, _weekday(m.group("wd")
+                                                                           or m.group("wd2"))))
+    return tuple(_without_overlaps(found))
+
+
+def _valid(day: int, month: int, year: int | None) -> bool:
+    if not 1 <= month <= 12:
+        return False
+    try:
+        date(year or 2024, month, day)  # 2024: a leap year, so 29 February is possible
+    except ValueError:
+        return False
+    return True
+
+
+def _without_overlaps(found: list[DateMention]) -> list[DateMention]:
+    """Where matches overlap keep the longest (a full date over the weekday alone inside it)."""
+    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    out: list[DateMention] = []
+    for mention in found:
+        if out and mention.start < out[-1].end:
+            if mention.end - mention.start > out[-1].end - out[-1].start:
+                out[-1] = mention
+            continue
+        out.append(mention)
+    return out
+
+
+def nearest_date(month: int, day: int, reference: date, weekday: int | None = None,
+                 window: int = _YEAR_WINDOW) -> date | None:
+    """The date with this day and month nearest to `reference` (a future one counts double:
+    news mostly reports what has happened), matching `weekday` if given."""
+    best: tuple[int, date] | None = None
+    for year in range(reference.year - window, reference.year + window + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if weekday is not None and candidate.weekday() != weekday:
+            continue
+        delta = (candidate - reference).days
+        cost = -delta if delta <= 0 else 2 * delta
+        if best is None or cost < best[0]:
+            best = (cost, candidate)
+    return best[1] if best else None
+
+
+def _explicit(mention: DateMention) -> date | None:
+    if mention.year is None or mention.day == 0:
+        return None
+    return date(mention.year, mention.month, mention.day)
+
+
+def _anchor(text_mentions: list[DateMention], context_mentions: list[DateMention]) -> date | None:
+    """The date an article's own context points to: its most repeated full date, the latest
+    on a tie (teaser lines list the days around the story; a caption dates the event)."""
+    votes: Counter[date] = Counter()
+    for mention in context_mentions:
+        if (d := _explicit(mention)) is not None:
+            votes[d] += 1
+    for mention in text_mentions:
+        if (d := _explicit(mention)) is not None:
+            votes[d] += 2  # a full date in the story itself outweighs a teaser line
+    if not votes:
+        return None
+    return max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def resolve_corpus(
+    texts: Mapping[str, str], contexts: Mapping[str, str], today: date | None = None
+) -> dict[str, ArticleDates]:
+    """Resolve every date of every article (`texts`: source → article text)."""
+    today = today or date.today()
+    found = {source: find_dates(text) for source, text in texts.items()}
+    context_found = {source: find_dates(contexts.get(source, "")) for source in texts}
+    anchors = {source: _anchor(found[source], context_found[source]) for source in texts}
+
+    resolved: dict[str, ArticleDates] = {}
+    # pass 1: articles whose own context dates them
+    same_day: dict[tuple[int, int], Counter[int]] = defaultdict(Counter)
+    for source, anchor in anchors.items():
+        if anchor is None:
+            continue
+        resolved[source] = _resolve_article(found[source], anchor, "article")
+        for mention, r in zip(found[source], resolved[source].mentions, strict=True):
+            if mention.day:
+                same_day[(mention.month, mention.day)][int(r.iso[:4])] += 1
+
+    known = sorted(a for a in anchors.values() if a is not None)
+    corpus_reference = known[(len(known) - 1) // 2] if known else None  # the lower median
+    # pass 2: the rest, from their weekdays, other articles and the corpus as a whole
+    for source, mentions in found.items():
+        if source in resolved:
+            continue
+        resolved[source] = _resolve_undated(mentions, corpus_reference, same_day, today)
+    return resolved
+
+
+def _resolve_article(mentions: list[DateMention], reference: date, basis: Basis) -> ArticleDates:
+    out: list[ResolvedDate] = []
+    for mention in mentions:
+        resolved = _resolve_one(mention, reference)
+        if resolved is not None:
+            d, how = resolved
+            out.append(ResolvedDate(mention.start, mention.end, d.isoformat(),
+                                    how if how == "explicit" else basis))
+    return ArticleDates(tuple(out), reference.isoformat())
+
+
+def _resolve_one(mention: DateMention, reference: date) -> tuple[date, Basis] | None:
+    if (d := _explicit(mention)) is not None:
+        return d, "explicit"
+    if mention.day == 0:  # a weekday alone: the latest such day up to the reference
+        if mention.weekday is None:
+            return None
+        return reference - timedelta(days=(reference.weekday() - mention.weekday) % 7), "article"
+    found = nearest_date(mention.month, mention.day, reference, mention.weekday)
+    if found is None:  # the weekday does not fit any nearby year: trust the reference
+        found = nearest_date(mention.month, mention.day, reference)
+    return (found, "article") if found else None
+
+
+def _resolve_undated(
+    mentions: list[DateMention],
+    corpus_reference: date | None,
+    same_day: Mapping[tuple[int, int], Counter[int]],
+    today: date,
+) -> ArticleDates:
+    reference = corpus_reference or today
+    basis: Basis = "corpus" if corpus_reference else "guess"
+    # a weekday pins the year; the first such date then dates the rest of the article
+    for mention in mentions:
+        if mention.day and mention.weekday is not None and mention.year is None:
+            pinned = nearest_date(mention.month, mention.day, reference, mention.weekday,
+                                  window=_WEEKDAY_WINDOW)
+            if pinned is not None:
+                article = _resolve_article([m for m in mentions if m.day], pinned, "weekday")
+                return ArticleDates(article.mentions, None)
+    out: list[ResolvedDate] = []
+    for mention in mentions:
+        if not mention.day:
+            continue  # a weekday alone needs a dated context, which this article lacks
+        if (d := _explicit(mention)) is not None:
+            out.append(ResolvedDate(mention.start, mention.end, d.isoformat(), "explicit"))
+            continue
+        years = same_day.get((mention.month, mention.day))
+        if years:
+            year = years.most_common(1)[0][0]
+            d = date(year, mention.month, mention.day)
+            out.append(ResolvedDate(mention.start, mention.end, d.isoformat(), "corpus"))
+            continue
+        found = nearest_date(mention.month, mention.day, reference)
+        if found is not None:
+            out.append(ResolvedDate(mention.start, mention.end, found.isoformat(), basis))
+    return ArticleDates(tuple(out), None)
+
+
+def chunk_mentions(text: str, dates: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """The date mentions of a chunk's `text` with their resolved ISO dates (the chunk's
+    `dates`, matched by day and month), as (start, end, iso) within `text`."""
+    by_day = {(int(iso[5:7]), int(iso[8:10])): iso for iso in dates}
+    out: list[tuple[int, int, str]] = []
+    for mention in find_dates(text):
+        if mention.day == 0:
+            continue
+        iso = (date(mention.year, mention.month, mention.day).isoformat()
+               if mention.year is not None else by_day.get((mention.month, mention.day)))
+        if iso is not None:
+            out.append((mention.start, mention.end, iso))
+    return out

@@ -1,0 +1,256 @@
+"""Events in news: what kind of event a sentence reports, who is in it, and when it happened.
+
+A news article reports one event (its headline event) and mentions others as background
+("…в развитие телефонного разговора Путина и Трампа 12 февраля…"). Telling them apart is what
+lets the answer service give the date of the event a question asks about, keep reports of
+different events apart, and merge reports of the same one. The event vocabulary is a small
+bilingual list of event kinds (a call, a meeting, a visit): the words news uses for them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Literal
+
+from index.chunking import split_sentences
+from index.dates import ArticleDates, chunk_mentions, find_dates, resolve_corpus
+from index.keywords import tokenize
+from index.names import NameTable
+from index.types import Article, Chunk
+
+EventKind = Literal["call", "meeting", "visit"]
+
+_KINDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
+    ("call", re.compile(
+        r"телефон\w*|созвон\w*|позвон\w*|звонок|звонк\w*|\bphone\w*|\btelephone\w*"
+        r"|\bcall(?:s|ed)?\b|\brang\b", re.IGNORECASE)),
+    ("meeting", re.compile(
+        r"встреч\w*|встрет\w*|\bлично\b|саммит\w*|\bmeet\w*|\bmet\b|in person|face[- ]to[- ]face"
+        r"|summit\w*", re.IGNORECASE)),
+    ("visit", re.compile(
+        r"визит\w*|посет\w*|прибыл\w*|приехал\w*|прилетел\w*|\bvisit\w*|\barriv\w*|\btrip\b",
+        re.IGNORECASE)),
+)
+# an article's own event is told in its title and first sentences; later dates are background
+_LEAD_SENTENCES = 3
+_LEAD_CHARS = 1500
+# two reports of one event whose dates differ by at most this disagree; further apart, they
+# are two events
+DISAGREEMENT_DAYS = 3
+_NUMBER = re.compile(r"(?<![\d.,:])(\d+(?:[.,]\d+)?)\s+([A-Za-zА-Яа-яЁё]+)")
+
+
+def event_kind(text: str, at: int | None = None) -> EventKind | None:
+    """The kind of event `text` reports: the kind word nearest to `at` (a date's position),
+    or the first one."""
+    best: tuple[int, EventKind] | None = None
+    for kind, pattern in _KINDS:
+        for m in pattern.finditer(text):
+            distance = abs(m.start() - at) if at is not None else m.start()
+            if best is None or distance < best[0]:
+                best = (distance, kind)
+    return best[1] if best else None
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """An article's own event: its date (ISO), kind and the people in it."""
+
+    date: str | None
+    kind: EventKind | None
+    people: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class HitEvent:
+    """The event a cited passage is about, as far as the passage (or its article) tells."""
+
+    date: str | None
+    kind: EventKind | None
+    people: frozenset[str]
+    stated: bool  # the passage itself states the date (not taken from the article's headline)
+    sentence: str  # the sentence that tells it
+
+
+def _names_in(names: NameTable, text: str) -> frozenset[str]:
+    """People and unclassified names (Рубио is no dictionary surname): who an event involves."""
+    return frozenset(n for n in names.names_in(text)
+                     if names.entries[n].kind in ("person", "name"))
+
+
+def _is_background(sentence_people: frozenset[str], tagged_people: frozenset[str],
+                   own: frozenset[str]) -> bool:
+    """A dated sentence is about another event when it names people and none of `own`."""
+    return bool(tagged_people) and bool(own) and not (sentence_people & own)
+
+
+def headline(article: Article, dates: ArticleDates | None, names: NameTable) -> Headline:
+    """The article's headline event: the first date of its lead that is not background."""
+    title_people = _names_in(names, article.title)
+    spans = split_sentences(article.text)[:_LEAD_SENTENCES]
+    kind = event_kind(article.title)
+    for start, end in spans:
+        sentence = article.text[start:end]
+        people = _names_in(names, sentence)
+        if _is_background(people, names.people_in(sentence), title_people):
+            continue
+        for mention in (dates.mentions if dates else ()):
+            if start <= mention.start < end:
+                return Headline(mention.iso,
+                                kind or event_kind(sentence, mention.start - start),
+                                title_people | people)
+    if kind is None and spans:
+        kind = event_kind(" ".join(article.text[s:e] for s, e in spans))
+    return Headline(None, kind, title_people)
+
+
+def annotate_events(
+    articles: list[Article],
+    contexts: Mapping[str, str],
+    chunks: list[Chunk],
+    names: NameTable,
+    today: date | None = None,
+) -> tuple[list[Article], list[Chunk]]:
+    """Resolve the dates of every article: ISO dates on each chunk and the headline event's
+    date on each article. An article whose lead dates nothing takes the date of the one event
+    that other articles report with the same kind and people (the other outlets' reports)."""
+    resolved = resolve_corpus({a.source: a.text for a in articles}, contexts, today)
+    heads = {a.source: headline(a, resolved.get(a.source), names) for a in articles}
+    dated = [h for h in heads.values() if h.date]
+    out_articles: list[Article] = []
+    for article in articles:
+        head = heads[article.source]
+        event_date = head.date
+        if event_date is None and head.kind and head.people:
+            same = {h.date for h in dated
+                    if h.kind == head.kind and len(h.people & head.people) >= 2}
+            if len(same) == 1:
+                event_date = same.pop()
+        out_articles.append(replace(article, event_date=event_date))
+    out_chunks = []
+    for chunk in chunks:
+        dates = resolved.get(chunk.source)
+        out_chunks.append(replace(chunk, dates=dates.in_span(chunk.start, chunk.end)
+                                  if dates else ()))
+    return out_articles, out_chunks
+
+
+def article_kind(article: Article) -> EventKind | None:
+    """The kind of the article's own event: its title's, else its lead's."""
+    kind = event_kind(article.title)
+    if kind is None:
+        lead = article.text[:_LEAD_CHARS]
+        spans = split_sentences(lead)[:_LEAD_SENTENCES]
+        kind = event_kind(" ".join(lead[s:e] for s, e in spans))
+    return kind
+
+
+def question_people(names: NameTable, question: str) -> frozenset[str]:
+    """The corpus people a question names, in either script."""
+    out: set[str] = set()
+    for word in re.findall(r"\w+", question):
+        for lemma in names.match(word):
+            if names.entries[lemma].kind in ("person", "name"):
+                out.add(lemma)
+    return frozenset(out)
+
+
+def hit_event(
+    chunk: Chunk,
+    article: Article | None,
+    names: NameTable,
+    query: set[str],
+    people: frozenset[str],
+    prefer_dates: bool = False,
+) -> HitEvent:
+    """The event a passage reports for this question: the date in its best-matching sentence
+    unless that date belongs to other people's event; otherwise the article's own event."""
+    spans = list(chunk.sentences) or [(0, len(chunk.text))]
+    mentions = chunk_mentions(chunk.text, chunk.dates)
+
+    def has_date(span: tuple[int, int]) -> bool:
+        return any(span[0] <= m[0] < span[1] for m in mentions)
+
+    def score(i: int) -> tuple[int, int, int]:
+        overlap = len(set(tokenize(chunk.text[spans[i][0]:spans[i][1]])) & query)
+        return overlap, int(prefer_dates and has_date(spans[i])), -i
+
+    best = spans[max(range(len(spans)), key=score)]
+    sentence = chunk.text[best[0]:best[1]]
+    for start, _, iso in mentions:
+        if not best[0] <= start < best[1]:
+            continue
+        named = _names_in(names, sentence)
+        if _is_background(named, names.people_in(sentence), people):
+            break
+        kind = event_kind(sentence, start - best[0])
+        if kind is None and article is not None:
+            kind = event_kind(article.title)
+        return HitEvent(iso, kind, named, True, sentence)
+    article_people = _names_in(names, article.title) if article else frozenset()
+    # the passage names no date of its own: it is about its article's event, of that kind
+    kind = article_kind(article) if article is not None else event_kind(sentence)
+    return HitEvent(article.event_date if article else None, kind,
+                    article_people | _names_in(names, sentence), False, sentence)
+
+
+def compatible(a: HitEvent, b: HitEvent) -> bool:
+    """Could these two passages report the same event? Different dates, kinds or casts: no."""
+    if a.date and b.date and a.date != b.date:
+        return False
+    if a.kind and b.kind and a.kind != b.kind:
+        return False
+    return not (a.people and b.people and not a.people & b.people)
+
+
+def dates_disagree(a: HitEvent, b: HitEvent) -> bool:
+    """Two reports of what looks like one event (same kind and people) a few days apart."""
+    if not (a.date and b.date) or a.date == b.date or not (a.kind and a.kind == b.kind):
+        return False
+    if not (a.people and b.people and len(a.people & b.people) >= min(2, len(a.people))):
+        return False
+    gap = abs((date.fromisoformat(a.date) - date.fromisoformat(b.date)).days)
+    return gap <= DISAGREEMENT_DAYS
+
+
+def numbers(text: str) -> list[tuple[str, str, str]]:
+    """Numbers with the word they count: (unit stem, number, the words as written). Years and
+    dates are left out: they are not quantities."""
+    skip = [(m.start, m.end) for m in find_dates(text)]
+    out = []
+    for m in _NUMBER.finditer(text):
+        if any(s <= m.start() < e for s, e in skip):
+            continue
+        unit = tokenize(m.group(2))
+        if not unit or re.fullmatch(r"(19|20)\d\d", m.group(1)):
+            continue
+        out.append((unit[0], m.group(1).replace(",", "."), m.group()))
+    return out
+
+
+def number_disagreements(
+    passages: Iterable[tuple[str, str]],
+) -> list[tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Quantities that reports of one event give differently: for each unit counted with
+    different numbers by different files, the numbers as written and the files that say them.
+    `passages` are (file, text) pairs of one merged answer."""
+    by_unit: dict[str, dict[str, tuple[str, list[str]]]] = {}
+    for source, text in passages:
+        for unit, value, written in numbers(text):
+            entry = by_unit.setdefault(unit, {}).setdefault(value, (written, []))
+            if source not in entry[1]:
+                entry[1].append(source)
+    out = []
+    for values in by_unit.values():
+        # a file that gives several numbers of one unit counts several things: no evidence
+        counted = Counter(s for _, sources in values.values() for s in sources)
+        clear = [(written, tuple(s for s in sources if counted[s] == 1))
+                 for written, sources in values.values()]
+        clear = [(written, sources) for written, sources in clear if sources]
+        if len(clear) > 1:
+            out.append(tuple(clear))
+    return out

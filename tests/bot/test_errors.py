@@ -1,0 +1,59 @@
+"""A failing handler: the user gets a short apology, the log gets the traceback, and the bot
+goes on answering."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from index.errors import IndexNotBuilt
+from tests.bot.conftest import Harness
+from tests.bot.fakes import callback_update, message_update
+
+
+async def test_an_unexpected_error_is_logged_and_apologised_for(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    answerer = harness.services.answerer
+    real_ask = answerer.ask
+
+    async def broken(question: str) -> object:
+        raise RuntimeError("boom: secret internals")
+
+    monkeypatch.setattr(answerer, "ask", broken)
+    with caplog.at_level(logging.ERROR, logger="bot.handlers.errors"):
+        await harness.feed(message_update("When did Rubio and Lavrov meet in person?",
+                                          language_code="ru"))
+    [apology] = harness.texts()
+    assert apology.startswith("Извините, у меня что-то сломалось")
+    assert "boom" not in apology and "Traceback" not in apology
+    assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)
+
+    monkeypatch.setattr(answerer, "ask", real_ask)
+    await harness.feed(message_update("When did Rubio and Lavrov meet in person?"))
+    assert ".txt</code>" in harness.texts()[-1]
+
+
+async def test_a_domain_error_is_told_in_its_own_words(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def not_built(question: str) -> object:
+        raise IndexNotBuilt("data/<index>")
+
+    monkeypatch.setattr(harness.services.answerer, "ask", not_built)
+    await harness.feed(message_update("When did they meet?"))
+    [text] = harness.texts()
+    assert text.startswith("No index in data/&lt;index&gt;.")
+
+
+async def test_a_failing_button_gets_an_apology_in_the_chat(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(tag: str, chunk_id: int) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(harness.services.answerer, "passage", broken)
+    await harness.feed(callback_update(f"full:{harness.services.answerer.current_tag}:1"))
+    assert harness.texts()[0].startswith("Sorry, something went wrong")
+    assert harness.sent("answerCallbackQuery")  # the button stops spinning

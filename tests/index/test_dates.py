@@ -1,0 +1,128 @@
+"""Dates found in Russian and English news text and resolved to full dates with their years."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from index.dates import find_dates, nearest_date, resolve_corpus
+from index.formatting import answer_to_dict
+from index.service import NewsIndex
+
+MEETING = "004_b0d3fac15905dcbe.txt"
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "month", "year", "weekday"),
+    [
+        ("По инициативе американской стороны 15 февраля состоялся", 15, 2, None, None),
+        ("Марко Рубио и Сергей Лавров. 10 июля 2025 года, Малайзия.", 10, 7, 2025, None),
+        ("В субботу, 15 февраля, министр", 15, 2, None, 5),
+        ("15 февраля, в субботу, министр", 15, 2, None, 5),
+        ("Trump called Putin on 12 February.", 12, 2, None, None),
+        ("They met on July 10, 2025 in Kuala Lumpur.", 10, 7, 2025, None),
+        ("on Saturday, February 15th the ministers spoke", 15, 2, None, 5),
+        ("21.02.2025", 21, 2, 2025, None),
+        ("Опубликовано 2025-07-11", 11, 7, 2025, None),
+    ],
+)
+def test_finds_dates_in_both_languages(
+    text: str, day: int, month: int, year: int | None, weekday: int | None
+) -> None:
+    [mention] = find_dates(text)
+    assert (mention.day, mention.month, mention.year, mention.weekday) == (day, month, year,
+                                                                           weekday)
+    assert text[mention.start:mention.end].strip()
+
+
+def test_not_dates() -> None:
+    assert find_dates("около 50 минут, 16 стран, в 2016 году, 31 февраля, 12.45") == []
+
+
+def test_weekday_pins_the_year() -> None:
+    # 15 February was a Saturday in 2014, 2020, 2025 and 2031: the one nearest the corpus wins
+    assert nearest_date(2, 15, date(2025, 6, 1), weekday=5, window=11) == date(2025, 2, 15)
+    assert nearest_date(2, 15, date(2019, 6, 1), weekday=5, window=11) == date(2020, 2, 15)
+    resolved = resolve_corpus({"a.txt": "В субботу, 15 февраля, Лавров говорил с Рубио."}, {},
+                              today=date(2026, 11, 1))
+    assert [m.iso for m in resolved["a.txt"].mentions] == ["2025-02-15"]
+
+
+def test_year_comes_from_the_article_context_across_new_year() -> None:
+    texts = {"a.txt": "28 декабря стороны договорились, 3 января встретятся."}
+    resolved = resolve_corpus(texts, {"a.txt": "05.01.2025\n04.01.2025"}, today=date(2026, 6, 1))
+    assert [m.iso for m in resolved["a.txt"].mentions] == ["2024-12-28", "2025-01-03"]
+    assert resolved["a.txt"].anchor == "2025-01-05"
+
+
+def test_undated_article_takes_the_year_from_the_corpus() -> None:
+    texts = {"a.txt": "Встреча прошла 10 июля 2025 года.", "b.txt": "12 февраля они созвонились."}
+    resolved = resolve_corpus(texts, {}, today=date(2030, 1, 1))
+    assert [m.iso for m in resolved["b.txt"].mentions] == ["2025-02-12"]
+    assert resolved["b.txt"].mentions[0].basis == "corpus"
+
+
+def test_seed_chunks_carry_full_dates(seed_news: NewsIndex) -> None:
+    index = seed_news.current
+    by_source: dict[str, set[str]] = {}
+    for chunk in index.chunks:
+        by_source.setdefault(chunk.source, set()).update(chunk.dates)
+    assert by_source["000_776e3a7b1538294f.txt"] == {"2025-02-15"}  # year from teaser lines
+    assert by_source["001_937c67591dbea8fc.txt"] == {"2025-02-15", "2025-02-12"}  # corpus
+    assert by_source["002_80243a7568773db2.txt"] == {"2025-02-15", "2025-02-12"}  # Saturday
+    assert by_source["003_1e776d1f199686d9.txt"] == {"2025-02-12"}
+    assert by_source[MEETING] == {"2025-07-10"}  # year from the photo caption
+
+
+def test_seed_articles_event_dates(seed_news: NewsIndex) -> None:
+    events = {a.source: a.event_date for a in seed_news.articles()}
+    assert events == {
+        "000_776e3a7b1538294f.txt": "2025-02-15",
+        "001_937c67591dbea8fc.txt": "2025-02-15",
+        "002_80243a7568773db2.txt": "2025-02-15",
+        # its lead dates only the Trump–Putin call (background); the other outlets date its event
+        "003_1e776d1f199686d9.txt": "2025-02-15",
+        MEETING: "2025-07-10",
+    }
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        ("When did Rubio and Lavrov meet in person?", "10 July 2025"),
+        ("Когда Рубио и Лавров встретились лично?", "10 июля 2025"),
+        ("What date did Rubio and Lavrov meet?", "10 July 2025"),
+    ],
+)
+def test_when_answer_opens_with_the_meeting_date(
+    seed_news: NewsIndex, question: str, shown: str
+) -> None:
+    answer = seed_news.answer(question)
+    assert answer.event_date == "2025-07-10"
+    assert answer.items[0].source == MEETING
+    text = str(answer_to_dict(answer)["text"])
+    assert text.startswith(shown)
+    assert "Куала-Лумпур" in text and MEETING in text
+
+
+@pytest.mark.parametrize(
+    ("question", "iso", "shown"),
+    [
+        ("When did Rubio and Lavrov talk on the phone?", "2025-02-15", "15 February 2025"),
+        ("Когда Лавров и Рубио говорили по телефону?", "2025-02-15", "15 февраля 2025"),
+        ("When did Trump and Putin talk?", "2025-02-12", "12 February 2025"),
+        ("Когда Трамп разговаривал с Путиным?", "2025-02-12", "12 февраля 2025"),
+    ],
+)
+def test_when_answer_for_the_calls(seed_news: NewsIndex, question: str, iso: str,
+                                   shown: str) -> None:
+    answer = seed_news.answer(question)
+    assert answer.event_date == iso
+    assert str(answer_to_dict(answer)["text"]).startswith(shown)
+    assert MEETING not in answer.items[0].sources
+
+
+def test_other_questions_have_no_event_date(seed_news: NewsIndex) -> None:
+    answer = seed_news.answer("What did Rubio say after the meeting with Lavrov?")
+    assert answer.found and answer.event_date is None
