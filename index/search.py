@@ -43,15 +43,16 @@ def search(
     q = np.asarray(query_vector, dtype=np.float32).reshape(-1)
     _, dense_ids = index.dense.search(q, params.candidates)
 
-    # the best BM25 chunks come from the stems' postings: no pass over the whole corpus
-    keyword_scores, keyword_ids = index.keywords.top(query_tokens, params.candidates)
+    # the best BM25 chunks, found without scoring every chunk a common word occurs in
+    keyword_ids, keyword_best = index.keywords.top(query_tokens, params.candidates)
     coverage = index.keywords.coverage(query_tokens)
-    top_keyword = float(keyword_scores[keyword_ids].max()) if keyword_ids.size else 0.0
+    top_keyword = float(keyword_best.max()) if keyword_ids.size else 0.0
     ids = np.union1d(dense_ids, keyword_ids) if top_keyword > 0 else np.unique(dense_ids)
 
-    # exact cosine for every candidate, whichever side found it
+    # exact cosine and BM25 for every candidate, whichever side found it
     dense = index.vectors[ids] @ q
-    keyword = keyword_scores[ids] / top_keyword if top_keyword > 0 else np.zeros(len(ids))
+    keyword = (index.keywords.score_of(query_tokens, ids) / top_keyword if top_keyword > 0
+               else np.zeros(len(ids)))
     fused = dense + params.keyword_weight * coverage * keyword
     order = np.argsort(-fused, kind="stable")
     return [

