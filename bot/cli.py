@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
+    # libraries that narrate their own loading at INFO: not news to a user
+    for noisy in ("bm25s", "faiss.loader"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     command = args.command or ("run" if settings.bot_token else "sample")
     try:
         if command == "run":
