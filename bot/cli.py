@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         stream=sys.stderr,
     )
     # libraries that narrate their own loading at INFO: not news to a user
-    for noisy in ("bm25s", "faiss.loader"):
+    for noisy in ("bm25s", "faiss.loader", "pymorphy3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     command = args.command or ("run" if settings.bot_token else "sample")
     try:
