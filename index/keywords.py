@@ -198,7 +198,13 @@ class KeywordIndex:
             if listed.size >= m and \
                     remaining < np.partition(scores[listed], listed.size - m)[listed.size - m]:
                 break
-        found: npt.NDArray[Any] = seen[0] if len(seen) == 1 else _union(seen)
+        found: npt.NDArray[Any]
+        if len(seen) == 1:
+            found = seen[0]
+        elif listed.size * 8 > self._size:  # many listings: a pass over the scores is cheaper
+            found = np.flatnonzero(scores)  # (every BM25 term score is above 0)
+        else:
+            found = _union(seen)
         partial = scores[found]
         if done < len(terms):
             if found.size > k:
@@ -206,8 +212,17 @@ class KeywordIndex:
                 # (a margin for float rounding: keeping a chunk too many is harmless)
                 keep = partial + remaining * (1 + 1e-5) >= threshold
                 found, partial = found[keep], partial[keep]
+            looked_up = np.zeros(found.size, dtype=np.float32)
+            scattered = False
             for chunk_ids, weights, _ in terms[done:]:
-                partial = partial + _lookup(chunk_ids, weights, found)
+                # binary searches cost log(postings) per candidate, a scatter one step per
+                # posting: many candidates against a common stem scatter
+                if found.size * max(int(chunk_ids.size).bit_length(), 1) > 2 * chunk_ids.size:
+                    scores[chunk_ids] += weights
+                    scattered = True
+                else:
+                    looked_up += _lookup(chunk_ids, weights, found)
+            partial = (scores[found] if scattered else partial) + looked_up
         if found.size > k:
             best_k = np.argpartition(-partial, k - 1)[:k]
             found, partial = found[best_k], partial[best_k]

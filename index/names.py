@@ -16,12 +16,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
-
-import pymorphy3
+from typing import TYPE_CHECKING, Any, Literal
 
 from index.chunking import split_sentences
 from index.keywords import stem_words, words
+
+if TYPE_CHECKING:
+    import pymorphy3
 
 NameKind = Literal["person", "place", "org", "name"]
 
@@ -97,6 +98,8 @@ def _allowed_distance(length: int) -> int:
 
 @lru_cache(maxsize=1)
 def _morph() -> pymorphy3.MorphAnalyzer:
+    import pymorphy3  # (imported when first needed: most questions never need it)
+
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
@@ -176,6 +179,9 @@ class NameTable:
         # Latin spellings of the Cyrillic names, bucketed by first letter to keep lookups short
         self._latin: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self._cyrillic_by_latin: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # a word whose stem no name has cannot be one of its forms: such words (most of a
+        # question) skip the morphological analyser, whose dictionaries take 0.2 s to load
+        self._stems = frozenset(s for entry in self.entries.values() for s in entry.stems)
         for entry in self.entries.values():
             for form in entry.forms:
                 self._by_form[form] = entry.lemma
@@ -244,6 +250,8 @@ class NameTable:
         form = word.lower().replace("ё", "е")
         if form in self._by_form:
             return self._by_form[form]
+        if stem_words([form])[0] not in self._stems:
+            return None
         lemma, _ = lemma_and_kind(form)
         return lemma if lemma in self.entries else None
 

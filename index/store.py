@@ -192,8 +192,8 @@ def load_index(index_dir: Path, embedder: str | None = None) -> CorpusIndex:
             raise EmbedderMismatch(manifest["embedder"], embedder)
         chunks = [_chunk_from_json(line) for line in
                   (folder / CHUNKS).read_text(encoding="utf-8").splitlines() if line]
-        # memory-mapped: the pages are shared with the page cache, and an HNSW index (which
-        # keeps its own copy) only reads the rows of its candidates from here
+        # memory-mapped: the pages are shared with the page cache, and a large corpus's inverted
+        # file (which holds 8-bit codes) only reads the rows of its candidates from here
         vectors = np.load(folder / VECTORS, mmap_mode="r", allow_pickle=False)
         vectors = vectors.astype(np.float32, copy=False)
         dense = DenseIndex.load(folder / DENSE, vectors)
