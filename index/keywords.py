@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,9 @@ class KeywordIndex:
         # here; bm25s, which wrote the older ones, did not promise it
         self._sorted = sorted_postings
         self._best: dict[int, float] = {}
+        # one score array per searching thread, kept zeroed between questions: a fresh one
+        # costs a page fault per 4 KiB it touches, a millisecond at a million chunks
+        self._buffers = threading.local()
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> KeywordIndex:
@@ -154,7 +158,7 @@ class KeywordIndex:
         """BM25 score of every chunk (0 where no stem matches)."""
         out = np.zeros(self._size, dtype=np.float32)
         for chunk_ids, weights, _ in self._postings(query_tokens):
-            out[chunk_ids] += weights  # a stem lists a chunk once
+            np.add.at(out, chunk_ids, weights)
         return out
 
     def top(
@@ -179,50 +183,75 @@ class KeywordIndex:
             if hits.size > k:
                 hits = hits[np.argpartition(-full[hits], k - 1)[:k]]
             return hits.astype(np.int64), full[hits]
-        scores = np.zeros(self._size, dtype=np.float32)
+        seen: list[npt.NDArray[np.int32]] = []  # every stem added to `scores`
+        scores = self._scores_buffer()
+        try:
+            return self._max_score(scores, terms, k, seen)
+        finally:
+            if sum(ids.size for ids in seen) * 16 > self._size:
+                scores.fill(0)
+            else:
+                for ids in seen:
+                    scores[ids] = 0
+
+    def _scores_buffer(self) -> npt.NDArray[np.float32]:
+        buffer: npt.NDArray[np.float32] | None = getattr(self._buffers, "scores", None)
+        if buffer is None or buffer.size != self._size:
+            buffer = self._buffers.scores = np.zeros(self._size, dtype=np.float32)
+        return buffer
+
+    def _max_score(
+        self, scores: npt.NDArray[np.float32],
+        terms: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float32], float]],
+        k: int, seen: list[npt.NDArray[np.int32]],
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """`top` for sorted postings, accumulating in the zeroed `scores`; every stem added
+        to it is appended to `seen`."""
         remaining = float(sum(best for _, _, best in terms))
-        seen: list[npt.NDArray[np.int32]] = []
+        listed = 0
+        best_ids = np.zeros(0, dtype=np.int32)  # the best k chunks so far
+        kth = 0.0
         done = 0
-        while done < len(terms):
+        while True:
             chunk_ids, weights, best = terms[done]
-            scores[chunk_ids] += weights
+            np.add.at(scores, chunk_ids, weights)  # (numpy 2: faster than a[ids] += w)
             seen.append(chunk_ids)
+            listed += chunk_ids.size
             remaining -= best
             done += 1
+            # Only this stem's chunks gained: the best k are now among them and the best k
+            # before, so the k-th best score is exact at the cost of this stem's postings
+            others = best_ids[~_contains(chunk_ids, best_ids)]
+            candidates = np.concatenate([chunk_ids, others]) if others.size else chunk_ids
+            if candidates.size <= k:
+                best_ids, kth = candidates, 0.0
+            else:
+                values = scores[candidates]
+                pick = np.argpartition(-values, k - 1)[:k]
+                best_ids, kth = candidates[pick], float(values[pick].min())
             if done == len(terms):
+                return best_ids.astype(np.int64), scores[best_ids]  # (a copy)
+            if remaining < kth:
                 break
-            # A chunk is listed once per stem, so the (k × stems)-th best listing is a score
-            # at least k chunks reach: a bound on the k-th best that needs no deduplication
-            listed = seen[0] if len(seen) == 1 else np.concatenate(seen)
-            m = k * len(seen)
-            if listed.size >= m and \
-                    remaining < np.partition(scores[listed], listed.size - m)[listed.size - m]:
-                break
+        # The stems left can add at most `remaining`: only chunks within that of the k-th best
+        # can still change places (a margin for float rounding: a chunk too many is harmless)
+        bar = max(kth - remaining * (1 + 1e-5), float(np.finfo(np.float32).tiny))
         found: npt.NDArray[Any]
-        if len(seen) == 1:
-            found = seen[0]
-        elif listed.size * 8 > self._size:  # many listings: a pass over the scores is cheaper
-            found = np.flatnonzero(scores)  # (every BM25 term score is above 0)
+        if listed * 8 > self._size:  # many listings: one pass over the scores is cheaper
+            found = np.flatnonzero(scores >= bar)
         else:
-            found = _union(seen)
-        partial = scores[found]
-        if done < len(terms):
-            if found.size > k:
-                threshold = np.partition(partial, found.size - k)[found.size - k]
-                # (a margin for float rounding: keeping a chunk too many is harmless)
-                keep = partial + remaining * (1 + 1e-5) >= threshold
-                found, partial = found[keep], partial[keep]
-            looked_up = np.zeros(found.size, dtype=np.float32)
-            scattered = False
-            for chunk_ids, weights, _ in terms[done:]:
-                # binary searches cost log(postings) per candidate, a scatter one step per
-                # posting: many candidates against a common stem scatter
-                if found.size * max(int(chunk_ids.size).bit_length(), 1) > 2 * chunk_ids.size:
-                    scores[chunk_ids] += weights
-                    scattered = True
-                else:
-                    looked_up += _lookup(chunk_ids, weights, found)
-            partial = (scores[found] if scattered else partial) + looked_up
+            union = _union(seen)
+            found = union[scores[union] >= bar]
+        looked_up = np.zeros(found.size, dtype=np.float32)
+        for chunk_ids, weights, _ in terms[done:]:
+            # binary searches cost log(postings) per candidate, a scatter one step per
+            # posting: many candidates against a common stem scatter
+            if found.size * max(int(chunk_ids.size).bit_length(), 1) > 2 * chunk_ids.size:
+                np.add.at(scores, chunk_ids, weights)  # (numpy 2: faster than a[ids] += w)
+                seen.append(chunk_ids)
+            else:
+                looked_up += _lookup(chunk_ids, weights, found)
+        partial = scores[found] + looked_up
         if found.size > k:
             best_k = np.argpartition(-partial, k - 1)[:k]
             found, partial = found[best_k], partial[best_k]
@@ -282,9 +311,11 @@ class KeywordIndex:
         ids = json.loads((folder / _IDS_FILE).read_text(encoding="utf-8"))
         indptr = np.load(folder / _ARRAY_FILE.format("indptr"), allow_pickle=False)
         # the postings are read where a question needs them: a generation is never rewritten
+        # (as plain arrays over the mapping: slicing a np.memmap costs 20 µs a stem)
         indices = np.load(folder / _ARRAY_FILE.format("indices"), mmap_mode="r",
-                          allow_pickle=False)
-        data = np.load(folder / _ARRAY_FILE.format("data"), mmap_mode="r", allow_pickle=False)
+                          allow_pickle=False).view(np.ndarray)
+        data = np.load(folder / _ARRAY_FILE.format("data"), mmap_mode="r",
+                       allow_pickle=False).view(np.ndarray)
         meta = json.loads((folder / _VOCAB_FILE).read_text(encoding="utf-8"))
         # (bm25s lists an empty stem without postings: one id more than offsets - 1)
         if len(indptr) < len(ids) or len(indices) != len(data) or \
@@ -305,6 +336,16 @@ def _lookup(
         return np.zeros(len(wanted), dtype=np.float32)
     pos = np.minimum(np.searchsorted(chunk_ids, wanted), len(chunk_ids) - 1)
     return np.where(chunk_ids[pos] == wanted, weights[pos], np.float32(0)).astype(np.float32)
+
+
+def _contains(
+    sorted_ids: npt.NDArray[np.int32], wanted: npt.NDArray[np.int32]
+) -> npt.NDArray[np.bool_]:
+    """Whether each of `wanted` is in the ascending array `sorted_ids`."""
+    if not len(sorted_ids) or not len(wanted):
+        return np.zeros(len(wanted), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
+    return np.asarray(sorted_ids[pos] == wanted)
 
 
 def _union(sorted_ids: list[npt.NDArray[np.int32]]) -> npt.NDArray[np.int32]:

@@ -76,5 +76,5 @@ def test_list_count_follows_the_square_root() -> None:
     assert list_count(1_000_000) == 4096
     assert list_count(100_000) == 1024
     assert default_probes(4096) == 96
-    assert default_probes(1024) == 32
+    assert default_probes(1024) == 64
     assert default_probes(16) == 16

@@ -32,6 +32,8 @@ def test_top_matches_full_scoring(seed: int, size: int, vocab: int, k: int,
     index = KeywordIndex.build(_corpus(seed, size, vocab))
     tokens = [f"w{w}" for w in query]
     full = index.scores(tokens)
+    # another question first: the score buffer it leaves behind must not leak into this one
+    index.top(["w0", "w1", f"w{vocab - 1}"], k)
     ids, scores = index.top(tokens, k)
 
     assert len(set(ids.tolist())) == len(ids)
