@@ -38,7 +38,7 @@ from bot.services import build_news_index
 from bot.settings import Settings
 from bot.stats import BotStats
 from bot.texts import COMMANDS
-from index.reading import sha256_of
+from index.reading import listed_name, sha256_of
 from index.service import NewsIndex
 from index.types import Lang
 
@@ -146,7 +146,9 @@ def corpus_changed(news: NewsIndex) -> bool:
         logger.warning("%s does not exist; serving the index as it is", news.seeds_dir)
         return False
     known = set(current.articles) | {s.name for s in current.skipped}
-    present = {p.name for p in news.seeds_dir.iterdir() if not p.name.startswith(".")}
+    # (a file with an unusable name is recorded by its escaped name)
+    present = {listed_name(p.name) for p in news.seeds_dir.iterdir()
+               if not p.name.startswith(".")}
     if present != known:
         return True
     for name, article in current.articles.items():

@@ -130,6 +130,12 @@ def _usable_name(name: str) -> bool:
     return not any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in name)
 
 
+def listed_name(name: str) -> str:
+    """The name under which a corpus file appears in an index: its own, or for an unusable
+    name, the escaped form its skip is recorded under."""
+    return name if _usable_name(name) else _shown_name(name)
+
+
 def _shown_name(name: str) -> str:
     """`name` with every unusable character written as an escape: safe to print and store."""
     name = os.fsencode(name).decode("utf-8", "backslashreplace")  # undecodable bytes as \\xff

@@ -11,7 +11,9 @@ import pytest
 from index.dense import DenseIndex, default_probes, list_count
 
 
-def _unit_vectors(n: int, dim: int = 48, topics: int = 40, seed: int = 0) -> npt.NDArray[np.float32]:
+def _unit_vectors(
+    n: int, dim: int = 48, topics: int = 40, seed: int = 0
+) -> npt.NDArray[np.float32]:
     """Vectors around a few dozen topics, as text embeddings cluster."""
     rng = np.random.default_rng(seed)
     centres = rng.standard_normal((topics, dim))
