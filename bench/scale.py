@@ -487,10 +487,12 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
     ax1.plot(sizes, [r["default"]["p50_ms"] for r in results], "o-", label="p50")
     ax1.plot(sizes, [r["default"]["p95_ms"] for r in results], "s-", label="p95")
+    ax1.plot(sizes, [r["default"]["dense_p95_ms"] for r in results], "^--", label="dense p95")
+    ax1.plot(sizes, [r["default"]["keyword_p95_ms"] for r in results], "v--", label="BM25 p95")
     ax1.axhline(P95_TARGET_MS, color="grey", linestyle=":", label="p95 target")
     ax1.set(xscale="log", yscale="log", xlabel="chunks", ylabel="ms",
             title="hybrid search (no embedding)")
-    ax1.legend()
+    ax1.legend(fontsize=7)
     ax2.plot(sizes, [r["rss_mb"] for r in results], "o-", label="resident")
     ax2.plot(sizes, [r["rss_mb"] - r["rss_file_backed_mb"] for r in results], "s-",
              label="private (not file-backed)")
@@ -576,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
                 [[b["variant"], fmt(b["vectors_s"]), fmt(b["text_s"]), fmt(b["bm25_s"]),
                   fmt(b["dense_s"]), fmt(b["save_s"])] for b in builds]))
     plot(results, args.plot)
-    print(f"\nplot: {args.plot.relative_to(REPO)}")
+    print(f"\nplot: {args.plot}")
     save_json(f"scale-{args.vectors}", {"machine": machine(), "threshold": threshold,
                                         "vector_check": check, "results": results,
                                         "builds": builds})

@@ -73,6 +73,9 @@ class InlineAnswer:
     answer: Answer | None  # None: nothing ready in time and nothing similar cached
     tag: str
     fresh: bool  # False: a stand-in from a shorter query while the real one is computed
+    # the user typed on before this was ready: Telegram shows only the newest query's results,
+    # so this one is not answered at all
+    superseded: bool = False
 
 
 class Answerer:
@@ -94,6 +97,8 @@ class Answerer:
         self._questions: TtlLru[str, str] = TtlLru(QUESTION_MEMORY, QUESTION_TTL)
         self._inline: TtlLru[tuple[str, str], Answer] = TtlLru(INLINE_CACHE_SIZE, INLINE_CACHE_TTL)
         self._inflight: dict[tuple[str, str], asyncio.Task[tuple[Answer, str]]] = {}
+        # per user, set when a newer inline query of theirs arrives
+        self._typing_on: dict[int, asyncio.Event] = {}
 
     # -- questions and pages ------------------------------------------------------------------
 
@@ -161,33 +166,58 @@ class Answerer:
 
     # -- inline mode ----------------------------------------------------------------------
 
-    async def inline(self, query: str) -> InlineAnswer:
+    async def inline(self, query: str, user_id: int | None = None) -> InlineAnswer:
         """The answer for an inline query, from the cache when possible, within the budget.
 
         Queries are cut to MAX_QUESTION_CHARS like any question. When the search does not
         finish in time, the answer of the longest cached prefix stands in (people type a
         question a letter at a time) and the search goes on to fill the cache for the next
-        keystroke.
+        keystroke. A query of `user_id` that a newer one of theirs overtakes while it waits
+        stops waiting and comes back `superseded`.
         """
         self.stats.record_inline()
         question = query.strip()[: self.max_question_chars]
         key = normalize_query(question)
         generation = self.news.current.generation
         tag = generation_tag(generation)
+        overtaken = self._typing(user_id)  # (a query of theirs still waiting is stale now)
         cached = self._inline.get((generation, key))
         if cached is not None:
+            self._done_typing(user_id, overtaken)
             return InlineAnswer(cached, tag, fresh=True)
         task = self._inflight.get((generation, key))
         if task is None:
             task = asyncio.create_task(self._inline_search(question, (generation, key)))
             task.add_done_callback(_log_failure)
             self._inflight[(generation, key)] = task
+        waiting = asyncio.create_task(overtaken.wait())
         try:
-            answer, used = await asyncio.wait_for(asyncio.shield(task), self.inline_budget)
-        except TimeoutError:
-            logger.info("inline query over budget, serving a cached prefix: %r", key[:60])
-            return InlineAnswer(self._longest_prefix(generation, key), tag, fresh=False)
-        return InlineAnswer(answer, generation_tag(used), fresh=True)
+            await asyncio.wait((task, waiting), timeout=self.inline_budget,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
+            self._done_typing(user_id, overtaken)
+        if task.done():
+            answer, used = task.result()
+            return InlineAnswer(answer, generation_tag(used), fresh=True)
+        if overtaken.is_set():
+            return InlineAnswer(None, tag, fresh=False, superseded=True)
+        logger.info("inline query over budget, serving a cached prefix: %r", key[:60])
+        return InlineAnswer(self._longest_prefix(generation, key), tag, fresh=False)
+
+    def _done_typing(self, user_id: int | None, event: asyncio.Event) -> None:
+        if user_id is not None and self._typing_on.get(user_id) is event:
+            del self._typing_on[user_id]
+
+    def _typing(self, user_id: int | None) -> asyncio.Event:
+        """A fresh event for this user's newest query; the one it replaces is set."""
+        event = asyncio.Event()
+        if user_id is not None:
+            previous = self._typing_on.get(user_id)
+            if previous is not None:
+                previous.set()
+            self._typing_on[user_id] = event
+        return event
 
     async def drain_inline(self) -> None:
         """Until the inline searches still running have finished (and filled the cache)."""

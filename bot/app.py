@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, fields
 from typing import Any
@@ -45,7 +47,7 @@ from index.types import Lang
 logger = logging.getLogger(__name__)
 
 # updates handled at once; questions beyond this wait instead of piling onto the CPU
-CONCURRENT_UPDATES = 16
+CONCURRENT_UPDATES = 256
 WEBHOOK_CHECK_SECONDS = 60.0
 
 
@@ -115,6 +117,11 @@ def run_bot(settings: Settings) -> int:
 
 
 async def _serve(settings: Settings) -> None:
+    # searches and rebuilds run in the loop's default pool: one thread per core, because more
+    # only take turns at the GIL with the event loop (its lag doubled under load with six)
+    workers = settings.search_threads or os.cpu_count() or 1
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="search"))
     news = build_news_index(settings)
     await prepare_index(news)
     services = build_services(settings, news)

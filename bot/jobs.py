@@ -4,11 +4,16 @@ and uploads waiting for "Replace?" to be confirmed."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
 import secrets
-from collections.abc import Coroutine
+import threading
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
@@ -19,6 +24,8 @@ from bot.texts import t
 from index.errors import NewsIndexError
 from index.service import NewsIndex
 from index.types import Lang
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +88,7 @@ class AdminJobs:
     async def _reindex_with_progress(self, news: NewsIndex, bot: Bot,
                                      status: StatusMessage) -> None:
         progress = _Progress()
-        work = asyncio.create_task(asyncio.to_thread(news.reindex, progress))
+        work = asyncio.create_task(in_background_thread(news.reindex, progress))
         shown = ""
         while not work.done():
             await asyncio.wait({work}, timeout=self.edit_interval)
@@ -103,6 +110,20 @@ class AdminJobs:
             text = report_html(report, status.lang)
         if not await edit_status(bot, status, text):
             await _send_quietly(bot, status.chat_id, text)
+
+
+async def in_background_thread(fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` in a thread of its own at low CPU priority: a rebuild takes minutes of CPU,
+    and questions asked meanwhile must not wait for it (nor for a place in the search pool)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="rebuild") as pool:
+        return await asyncio.get_running_loop().run_in_executor(
+            pool, functools.partial(_at_low_priority, fn, *args))
+
+
+def _at_low_priority(fn: Callable[..., T], *args: Any) -> T:
+    with suppress(AttributeError, OSError):  # (Linux renices a thread; elsewhere: as is)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    return fn(*args)
 
 
 class _Progress:

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     throttle_seconds: float = Field(1.0, ge=0.0, le=60.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     inline_cache_seconds: int = Field(300, ge=0, le=86_400)  # Telegram's cache of inline results
+    # threads for searches and rebuilds (None: one per core)
+    search_threads: int | None = Field(None, ge=1, le=64)
     # touched after every successful Bot API call; `python -m bot.healthcheck` checks its age
     heartbeat_file: Path | None = None
     heartbeat_max_age: float = Field(120.0, ge=10.0)

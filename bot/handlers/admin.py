@@ -3,7 +3,6 @@ private chat. Everyone else asking for these gets a polite refusal and nothing c
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 
@@ -13,7 +12,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Document, Message
 
 from bot.filters import IsAdmin
-from bot.jobs import AdminJobs, PendingUpload, StatusMessage, edit_status
+from bot.jobs import AdminJobs, PendingUpload, StatusMessage, edit_status, in_background_thread
 from bot.keyboards import UploadChoice, upload_keyboard
 from bot.rendering import stats_html
 from bot.replies import reply_to
@@ -56,7 +55,7 @@ async def upload(message: Message, document: Document, bot: Bot, news: NewsIndex
         return
     data = await _download(bot, document.file_id)
     try:
-        result = await asyncio.to_thread(news.add_article, name, data)
+        result = await in_background_thread(news.add_article, name, data)
     except FileExists:
         user_id = message.from_user.id if message.from_user else 0
         token = jobs.remember_upload(PendingUpload(user_id, name, document.file_id))
@@ -81,7 +80,7 @@ async def upload_choice(callback: CallbackQuery, callback_data: UploadChoice, bo
         return
     await edit_status(bot, status, t(lang, "upload_adding", name=pending.name))
     data = await _download(bot, pending.file_id)
-    result = await asyncio.to_thread(news.add_article, pending.name, data, True)
+    result = await in_background_thread(news.add_article, pending.name, data, True)
     await edit_status(bot, status, _added(result, news, lang))
 
 

@@ -24,7 +24,9 @@ async def inline_query(query: InlineQuery, answerer: Answerer, settings: Setting
         await query.answer([inline_hint(user_lang(query.from_user))],
                            cache_time=_HINT_CACHE_SECONDS)
         return
-    result = await answerer.inline(text)
+    result = await answerer.inline(text, query.from_user.id)
+    if result.superseded:
+        return  # the user typed on: their newer query gets the answer
     answer = result.answer
     results: list[InlineQueryResultUnion]
     if answer is None:

@@ -190,8 +190,9 @@ async def _groups(api: StandInBotApi) -> None:
 
 async def _inline(api: StandInBotApi) -> None:
     empty = inline_update("", user_id=2006)
+    # two users: a newer query of the same user supersedes an older one still waiting
     question = inline_update("when did lavrov and rubio meet in person", user_id=2006)
-    hostile = inline_update("<script>alert(1)</script> Lavrov Rubio meeting", user_id=2006)
+    hostile = inline_update("<script>alert(1)</script> Lavrov Rubio meeting", user_id=2007)
     api.push(empty, question, hostile)
     answers = {}
     for update in (empty, question, hostile):

@@ -3,6 +3,7 @@ that serves repeated and growing queries quickly."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -90,3 +91,28 @@ async def test_a_growing_query_is_served_from_its_prefix_when_the_search_is_slow
     answerer.inline_budget = 5.0
     await harness.feed(inline_update("when did rubio and lavrov meet in pers"))
     assert int(harness.sent("answerInlineQuery")[-1]["cache_time"]) == 300
+
+
+async def test_a_query_overtaken_by_the_next_keystroke_is_not_answered(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    news = harness.services.news
+    answer = news.answer
+    release = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def slow_answer(question: str, *args: Any, **kwargs: Any) -> Any:
+        if question.endswith("mee"):  # the first keystroke's search is slow
+            asyncio.run_coroutine_threadsafe(release.wait(), loop).result(timeout=30)
+        return answer(question, *args, **kwargs)
+
+    monkeypatch.setattr(news, "answer", slow_answer)
+    first = asyncio.create_task(harness.feed(inline_update("when did rubio and lavrov mee")))
+    await asyncio.sleep(0.2)  # the first query is waiting for its search
+    await harness.feed(inline_update("when did rubio and lavrov meet"))
+    await asyncio.wait_for(first, 5)  # the first stopped waiting without its search
+    release.set()
+    [sent] = harness.sent("answerInlineQuery")  # only the newest query was answered
+    assert results(sent)
+    assert int(sent["cache_time"]) == 300
+    await harness.services.answerer.drain_inline()
