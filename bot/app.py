@@ -127,10 +127,13 @@ async def _serve(settings: Settings) -> None:
     services = build_services(settings, news)
     dp = create_dispatcher(settings, services)
     bot = create_bot(settings)
-    if settings.webhook_url:
-        await _run_webhook(dp, bot, settings)
-    else:
-        await _run_polling(dp, bot)
+    try:
+        if settings.webhook_url:
+            await _run_webhook(dp, bot, settings)
+        else:
+            await _run_polling(dp, bot)
+    finally:
+        news.save_words()  # for the next start: English words are not embedded again
 
 
 async def prepare_index(news: NewsIndex) -> None:

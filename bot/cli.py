@@ -161,6 +161,7 @@ def _ask(news: NewsIndex, questions: Iterable[str], as_json: bool, out: TextIO) 
                 out.write("\n" + "-" * 40 + "\n")
             out.write(render_plain(answer) + "\n")
         out.flush()
+    news.save_words()  # the next `ask` need not embed this run's English words again
     return 0
 
 

@@ -75,10 +75,31 @@ class Bridge:
     _cache: OrderedDict[str, npt.NDArray[np.float32]] = field(default_factory=OrderedDict,
                                                               repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # words this bridge has embedded itself (not read or adopted): whether there is news to save
+    embedded_words: int = field(default=0, repr=False)
 
     @property
     def size(self) -> int:
         return len(self.stems)
+
+    def cached_words(self) -> tuple[list[str], npt.NDArray[np.float32]]:
+        """The cached question words, least recently used first, and their vectors."""
+        with self._lock:
+            words = list(self._cache)
+            vectors = [self._cache[w] for w in words]
+        dim = self.vectors.shape[1]
+        return words, (np.stack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32))
+
+    def remember_words(self, words: list[str], vectors: npt.NDArray[np.float32]) -> None:
+        """Add question-word vectors embedded earlier (by the same model) to the cache."""
+        if vectors.ndim != 2 or vectors.shape[1:] != self.vectors.shape[1:] or \
+                len(words) != len(vectors):
+            raise ValueError(f"{len(words)} words with vectors of shape {vectors.shape}; this "
+                             f"bridge's are {self.vectors.shape[1]}-dimensional")
+        with self._lock:
+            for word, vector in zip(words[-self.cache_size :], vectors[-self.cache_size :],
+                                    strict=True):
+                self._cache.setdefault(word, np.asarray(vector, dtype=np.float32))
 
     def adopt_words(self, other: Bridge) -> None:
         """Take over `other`'s cached question-word vectors (an earlier generation's, from the
@@ -131,6 +152,7 @@ class Bridge:
             fresh = embedder.embed_queries(missing)
         with self._lock:
             if missing:
+                self.embedded_words += len(missing)
                 for w, v in zip(missing, fresh, strict=True):
                     self._cache[w] = v
             rows = []

