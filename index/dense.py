@@ -41,6 +41,7 @@ _BLOCK = 1024
 _FLAT_FOURCC = b"IxFI"
 _FLAT_HEADER = struct.Struct("<4siqqqbiQ")
 
+
 class DenseIndex:
     def __init__(
         self,

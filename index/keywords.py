@@ -332,20 +332,28 @@ def _lookup(
     wanted: npt.NDArray[np.integer],
 ) -> npt.NDArray[np.float32]:
     """The term score of each of `wanted` in one stem's postings (0 where it does not occur)."""
-    if not len(chunk_ids) or not len(wanted):
+    pos, found = _find(chunk_ids, wanted)
+    if pos is None:
         return np.zeros(len(wanted), dtype=np.float32)
-    pos = np.minimum(np.searchsorted(chunk_ids, wanted), len(chunk_ids) - 1)
-    return np.where(chunk_ids[pos] == wanted, weights[pos], np.float32(0)).astype(np.float32)
+    return np.where(found, weights[pos], np.float32(0)).astype(np.float32)
 
 
 def _contains(
     sorted_ids: npt.NDArray[np.int32], wanted: npt.NDArray[np.int32]
 ) -> npt.NDArray[np.bool_]:
     """Whether each of `wanted` is in the ascending array `sorted_ids`."""
+    return _find(sorted_ids, wanted)[1]
+
+
+def _find(
+    sorted_ids: npt.NDArray[np.int32], wanted: npt.NDArray[np.integer]
+) -> tuple[npt.NDArray[np.intp] | None, npt.NDArray[np.bool_]]:
+    """Where each of `wanted` would sit in the ascending `sorted_ids` (None when either is
+    empty), and whether it is there."""
     if not len(sorted_ids) or not len(wanted):
-        return np.zeros(len(wanted), dtype=bool)
+        return None, np.zeros(len(wanted), dtype=bool)
     pos = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
-    return np.asarray(sorted_ids[pos] == wanted)
+    return pos, np.asarray(sorted_ids[pos] == wanted)
 
 
 def _union(sorted_ids: list[npt.NDArray[np.int32]]) -> npt.NDArray[np.int32]:

@@ -67,7 +67,7 @@ class NewsIndex:
         self._index: CorpusIndex | None = None
         self._rebuild_lock = threading.Lock()
         # (bridge, its embedded_words) when the word-cache file was last read or written
-        self._saved_words: tuple[int, int] = (0, 0)
+        self._words_saved_at: tuple[int, int] = (0, 0)
 
     # -- loading and rebuilding -------------------------------------------------------------
 
@@ -90,22 +90,22 @@ class NewsIndex:
         bridge = self.current.bridge
         if bridge is not None:
             load_words(self.index_dir, self.embedder.name, bridge)
-        self._saved_words = self._word_count()
+        self._words_saved_at = self._word_state()
         return report
 
     def save_words(self) -> None:
         """Keep the English words questions have brought for the next process (a cache: a
         failure to write it is logged, not raised)."""
         bridge = self._index.bridge if self._index is not None else None
-        if bridge is None or self._word_count() == self._saved_words:
+        if bridge is None or self._word_state() == self._words_saved_at:
             return
         try:
             save_words(self.index_dir, self.embedder.name, bridge)
-            self._saved_words = self._word_count()
+            self._words_saved_at = self._word_state()
         except OSError as exc:
             logger.info("could not save the word cache in %s: %s", self.index_dir, exc)
 
-    def _word_count(self) -> tuple[int, int]:
+    def _word_state(self) -> tuple[int, int]:
         bridge = self._index.bridge if self._index is not None else None
         return (id(bridge), bridge.embedded_words) if bridge is not None else (0, 0)
 
