@@ -19,6 +19,11 @@ class Article:
     sha256: str = ""
     # the date (ISO) of the event the article reports, resolved at build time (index/events.py)
     event_date: str | None = None
+    # when the article was published (ISO), from its own metadata, dateline or dated
+    # mentions; None when the article gives no basis (index/dates.py)
+    published: str | None = None
+    # the outlet that published it where known: a domain, a byline, "пишет Reuters"
+    outlet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,9 @@ class AnswerItem:
     # span (relative to `excerpt`) of the sentence that answers best: shown in bold
     highlight: tuple[int, int] | None = None
     dates: tuple[str, ...] = ()
+    # the article's publication date (ISO) and outlet, where known
+    published: str | None = None
+    outlet: str | None = None
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -115,6 +123,13 @@ class Answer:
     # the resolved date of the event, for "when" questions (ISO YYYY-MM-DD)
     event_date: str | None = None
     disagreements: tuple[Disagreement, ...] = ()
+    # key terms of the question (names, places, rare words) that no article holds, or that
+    # the best report does not: the articles cannot answer, whatever scores well
+    missing: tuple[str, ...] = ()
+    # the closest reports when the answer is not found: offered as related, never as the answer
+    related: tuple[AnswerItem, ...] = ()
+    # what the question asks for: "when", "where", "who", "how_many", "how_long" or None
+    asks: str | None = None
 
     @property
     def found(self) -> bool:
