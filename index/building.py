@@ -26,7 +26,7 @@ from index.events import annotate_events
 from index.keywords import KeywordIndex, tokenize
 from index.names import NameTable
 from index.reading import DEFAULT_MAX_BYTES, RawFile, iter_corpus
-from index.store import CorpusIndex, save_generation
+from index.store import CorpusIndex, chunk_sentence_texts, save_generation, sentence_starts
 from index.types import Article, BuildReport, Chunk, SkippedFile
 
 logger = logging.getLogger(__name__)
@@ -146,6 +146,7 @@ def build_from_articles(
         vectors[batch] = embedder.embed_passages([texts[i] for i in batch])
         if progress:
             progress(min(start + EMBED_BATCH, len(todo)), len(todo))
+    sentence_vectors, sentences_embedded = _embed_sentences(chunks, embedder, previous, progress)
     bridge = None
     if options.bridge_vocabulary:
         reusable = (previous.bridge if previous is not None and previous.embedder == embedder.name
@@ -167,8 +168,43 @@ def build_from_articles(
         pipeline=pipeline_fingerprint(options),
         names=names,
         bridge=bridge,
+        sentence_vectors=sentence_vectors,
+        sentence_starts=sentence_starts(chunks),
     )
+    logger.info("sentences: %d (%d embedded)", len(sentence_vectors), sentences_embedded)
     return index, len(todo)
+
+
+def _embed_sentences(
+    chunks: list[Chunk], embedder: Embedder, previous: CorpusIndex | None,
+    progress: Progress | None,
+) -> tuple[Vectors, int]:
+    """One vector per sentence of every chunk: the answering sentence is chosen by meaning.
+    A sentence's vector is reused by the hash of its text (chunks overlap, and an unchanged
+    article keeps its sentences), so each distinct sentence is embedded once."""
+    texts = [t for chunk in chunks for t in chunk_sentence_texts(chunk)]
+    cache: dict[str, Vectors] = {}
+    if previous is not None and previous.embedder == embedder.name and previous.dim == embedder.dim:
+        old = [t for chunk in previous.chunks for t in chunk_sentence_texts(chunk)]
+        if len(old) == len(previous.sentence_vectors):
+            cache = {_key(t): previous.sentence_vectors[i] for i, t in enumerate(old)}
+    keys = [_key(t) for t in texts]
+    todo: dict[str, str] = {}
+    for key, text in zip(keys, texts, strict=True):
+        if key not in cache:
+            todo.setdefault(key, text)
+    pending = list(todo.items())
+    for start in range(0, len(pending), EMBED_BATCH):
+        batch = pending[start : start + EMBED_BATCH]
+        for (key, _), vector in zip(
+                batch, embedder.embed_passages([t for _, t in batch]), strict=True):
+            cache[key] = vector
+        if progress:
+            progress(min(start + EMBED_BATCH, len(pending)), len(pending))
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    for i, key in enumerate(keys):
+        vectors[i] = cache[key]
+    return vectors, len(pending)
 
 
 def _vector_cache(previous: CorpusIndex | None, embedder: Embedder) -> dict[str, Vectors]:

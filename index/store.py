@@ -4,6 +4,7 @@
     INDEX_DIR/gen-…/manifest.json                embedder, dimension, articles, counts
     INDEX_DIR/gen-…/chunks.jsonl                 one chunk per line, ids are line numbers
     INDEX_DIR/gen-…/vectors.npy                  chunk vectors (reused by incremental builds)
+INDEX_DIR/gen-…/sentences.npy                one vector per sentence of each chunk, in order
     INDEX_DIR/gen-…/dense.faiss                  the FAISS index over those vectors
     INDEX_DIR/gen-…/keywords/                    the BM25 index
     INDEX_DIR/gen-…/names.json                   the name alias table (index/names.py)
@@ -30,19 +31,19 @@ import numpy.typing as npt
 from index.bridge import Bridge
 from index.dense import DenseIndex
 from index.errors import EmbedderMismatch, IndexDamaged, IndexNotBuilt
-from index.events import annotate_events
 from index.keywords import KeywordIndex
 from index.names import NameTable
 from index.types import Article, Chunk, SkippedFile
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence vectors, per-article dates
 CURRENT = "current"
 GEN_PREFIX = "gen-"
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.npy"
+SENTENCES = "sentences.npy"
 DENSE = "dense.faiss"
 KEYWORDS = "keywords"
 NAMES = "names.json"
@@ -74,10 +75,33 @@ class CorpusIndex:
     # what made the chunks (building.pipeline_fingerprint): a build by the same pipeline
     # reuses the cleaned articles and chunks of unchanged files
     pipeline: str = ""
+    # one vector per sentence of each chunk, chunk after chunk (`Chunk.sentences` order);
+    # the sentences of chunk i are rows sentence_starts[i]:sentence_starts[i + 1]
+    sentence_vectors: npt.NDArray[np.float32] = field(
+        default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    sentence_starts: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros(1, dtype=np.int64))
 
     @property
     def size(self) -> int:
         return len(self.chunks)
+
+    def sentences_of(self, chunk_id: int) -> npt.NDArray[np.float32]:
+        """The vectors of chunk `chunk_id`'s sentences, one row per `Chunk.sentences` span."""
+        return self.sentence_vectors[self.sentence_starts[chunk_id]:
+                                     self.sentence_starts[chunk_id + 1]]
+
+
+def sentence_starts(chunks: list[Chunk]) -> npt.NDArray[np.int64]:
+    """Where each chunk's sentence vectors begin (a chunk with no spans counts as one)."""
+    counts = [len(c.sentences) or 1 for c in chunks]
+    return np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64)
+
+
+def chunk_sentence_texts(chunk: Chunk) -> list[str]:
+    """The texts of a chunk's sentences as embedded (the whole chunk when it has no spans)."""
+    spans = chunk.sentences or ((0, len(chunk.text)),)
+    return [chunk.text[s:e].strip() for s, e in spans]
 
 
 def save_generation(index_dir: Path, index: CorpusIndex) -> Path:
@@ -112,12 +136,12 @@ def _write_files(folder: Path, index: CorpusIndex) -> None:
         "articles": [_as_dict(a) | {"context": index.contexts.get(a.source, "")}
                      for a in index.articles.values()],
         "skipped": [_as_dict(s) for s in index.skipped],
-        "events": True,  # chunk dates and article event dates are resolved (index/events.py)
     }
     with (folder / CHUNKS).open("w", encoding="utf-8") as fh:
         for c in index.chunks:
             fh.write(json.dumps(_as_dict(c), ensure_ascii=False) + "\n")
     np.save(folder / VECTORS, index.vectors, allow_pickle=False)
+    np.save(folder / SENTENCES, index.sentence_vectors, allow_pickle=False)
     index.dense.save(folder / DENSE)
     index.keywords.save(folder / KEYWORDS)
     (folder / NAMES).write_text(json.dumps(index.names.to_json(), ensure_ascii=False),
@@ -206,9 +230,8 @@ def load_index(index_dir: Path, embedder: str | None = None) -> CorpusIndex:
         skipped = [SkippedFile(**s) for s in manifest.get("skipped", [])]
         names = _load_names(folder, articles)
         bridge = _load_bridge(folder)
-        if not manifest.get("events"):  # built before dates were resolved: resolve them now
-            resolved, chunks = annotate_events(list(articles.values()), contexts, chunks, names)
-            articles = {a.source: a for a in resolved}
+        sentence_vectors = np.load(folder / SENTENCES, allow_pickle=False).astype(
+            np.float32, copy=False)
     except (IndexDamaged, EmbedderMismatch):
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError) as exc:
@@ -223,6 +246,11 @@ def load_index(index_dir: Path, embedder: str | None = None) -> CorpusIndex:
     }
     if any(v != n for v in sizes.values()) or (n and vectors.shape[1] != manifest["dim"]):
         raise IndexDamaged(str(index_dir), f"{n} chunks but sizes {sizes}")
+    starts = sentence_starts(chunks)
+    if sentence_vectors.shape[0] != starts[-1] or (
+            n and sentence_vectors.shape[1] != manifest["dim"]):
+        raise IndexDamaged(str(index_dir), f"{starts[-1]} sentences but "
+                           f"{sentence_vectors.shape[0]} sentence vectors")
     return CorpusIndex(
         embedder=manifest["embedder"],
         dim=int(manifest["dim"]),
@@ -238,6 +266,8 @@ def load_index(index_dir: Path, embedder: str | None = None) -> CorpusIndex:
         generation=folder.name,
         names=names,
         bridge=bridge,
+        sentence_vectors=sentence_vectors,
+        sentence_starts=starts,
     )
 
 
