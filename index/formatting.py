@@ -55,7 +55,10 @@ def text_for(lang: Lang, key: str, **kwargs: object) -> str:
 
 
 def format_date(iso: str, lang: Lang) -> str:
-    """'2025-07-10' -> '10 July 2025' / '10 июля 2025'."""
+    """'2025-07-10' -> '10 July 2025' / '10 июля 2025'; a year-less '--02-15' (the article
+    gives no year) -> '15 February' / '15 февраля'."""
+    if re.fullmatch(r"--\d\d-\d\d", iso):
+        return f"{int(iso[5:7])} {_MONTHS[lang][int(iso[2:4]) - 1]}"
     try:
         d = date.fromisoformat(iso)
     except ValueError:
