@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
+from index.dates import find_dates
 from index.embedders import Embedder
 from index.events import (
     HitEvent,
@@ -17,24 +19,14 @@ from index.events import (
     number_disagreements,
     question_people,
 )
-from index.keywords import stem_words, words
+from index.evidence import Evidence, sentence_evidence
+from index.keywords import words
 from index.language import detect_language
-from index.query import query_tokens
+from index.query import article_stems, query_tokens, term_stems
+from index.questions import KeyTerm, asks, key_terms
 from index.search import SearchParams, search
-from index.store import CorpusIndex
+from index.store import CorpusIndex, chunk_sentence_texts
 from index.types import Answer, AnswerItem, Chunk, Disagreement, Hit, Lang
-
-_WHEN = re.compile(
-    r"\b(когда|в какой день|какого числа|в каком году|какая дата|when|what date|which day|"
-    r"what day|what year)\b",
-    re.IGNORECASE,
-)
-_HAS_DATE = re.compile(
-    r"\b\d{1,2}\s+(январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)"
-    r"|\b(понедельник|вторник|сред[уа]|четверг|пятниц|суббот|воскресень)|\b(19|20)\d{2}\b",
-    re.IGNORECASE,
-)
-
 
 # calibrated on XQuAD (relevant paragraph indexed vs its whole article left out) within the
 # bounds the seeds' on- and off-topic questions set (BENCHMARKS.md): a Russian question
@@ -64,11 +56,24 @@ class AnswerParams:
     # of the kind the question asks about (met / called / visited) gains this, or loses it
     agreement_bonus: float = 0.003
     kind_bonus: float = 0.01
+    # passages re-ranked by their answering sentence, and the sentence score's share of rank
+    rerank: int = 32
+    sentence_weight: float = 0.5
+    # a "not in the articles" reply offers up to this many related reports, scoring at least
+    # this close to the threshold
+    max_related: int = 3
+    related_margin: float = 0.05
     search: SearchParams = field(default_factory=SearchParams)
 
 
 def is_when_question(question: str) -> bool:
-    return bool(_WHEN.search(question))
+    return asks(question) == "when"
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    hit: Hit  # its score is the candidate's rank: passage and sentence evidence together
+    evidence: Evidence
 
 
 def answer_question(
@@ -78,15 +83,33 @@ def answer_question(
     params: AnswerParams | None = None,
     limit: int | None = None,
 ) -> Answer:
-    """The passages that answer `question`, one item per report, best first."""
+    """The passages that answer `question`, one item per report, best first; or why not."""
     params = params or AnswerParams()
     lang: Lang = detect_language(question)
+    if not words(question):
+        return Answer(question, lang, (), asks=asks(question), unclear="empty")
     tokens = query_tokens(index, question, embedder)
-    if not words(question) and not question.strip():
-        return Answer(question, lang, ())
     vector = embedder.embed_queries([question])[0]
     hits = search(index, vector, tokens, params.search)
-    return assemble_answer(index, question, lang, hits, params, limit, tokens)
+    found = key_terms(question)
+    terms = [(t, term_stems(index, t, embedder)) for t in found]
+    answer = assemble_answer(index, question, lang, hits, params, limit, tokens, vector, terms)
+    return replace(answer, unclear=_unclear(question, found))
+
+
+def _unclear(question: str, terms: list[KeyTerm]) -> Literal["only_name", "only_date"] | None:
+    """A question that is only a name, or only a date: it is searched, but the reply asks
+    what the reader wants to know."""
+    rest = question
+    for term in terms:
+        rest = rest.replace(term.text, " ")
+    for mention in find_dates(rest):
+        rest = rest[: mention.start] + " " * (mention.end - mention.start) + rest[mention.end:]
+    if words(rest):
+        return None
+    if terms and all(t.kind == "name" for t in terms):
+        return "only_name"
+    return "only_date" if find_dates(question) or terms else None
 
 
 def assemble_answer(
@@ -97,60 +120,148 @@ def assemble_answer(
     params: AnswerParams,
     limit: int | None = None,
     tokens: list[str] | None = None,
+    vector: npt.NDArray[np.float32] | None = None,
+    terms: list[tuple[KeyTerm, frozenset[str]]] | None = None,
 ) -> Answer:
-    min_score = params.min_score - (params.en_offset if lang == "en" else 0.0)
-    if not hits or hits[0].score < min_score:
-        return Answer(question, lang, ())
-    floor = max(min_score, hits[0].score - params.item_margin)
-    best_per_article: dict[str, Hit] = {}
-    weaker: dict[str, Hit] = {}  # articles below the margin: they may only back up a report
-    when = is_when_question(question)
-    for hit in hits:
-        if hit.score < min_score:
-            break
-        if hit.score >= floor:
-            chosen = best_per_article.setdefault(hit.chunk.source, hit)
-            if when and not chosen.chunk.dates and hit.chunk.dates:
-                # a "when" answer quotes the article's passage that states a date, if relevant
-                best_per_article[hit.chunk.source] = hit
-        elif hit.chunk.source not in best_per_article:
-            weaker.setdefault(hit.chunk.source, hit)
+    asked = asks(question)
+    when = asked == "when"
     # the search's own stems: they include English words' Russian translations (bridge.py)
     query_stems = set(tokens if tokens is not None else query_tokens(index, question))
-    people = question_people(index.names, question)
-    events = {
-        h.chunk_id: hit_event(h.chunk, index.articles.get(h.chunk.source), index.names,
-                              query_stems, people, when)
-        for h in [*best_per_article.values(), *weaker.values()]
-    }
-    groups = _merge_duplicates(index, list(best_per_article.values()), params, events)
-    _attach_agreeing(index, groups, list(weaker.values()), params, events)
-    groups = _rank_groups(groups, events, event_kind(question), params, when)
+    candidates = _rank(index, hits, vector, query_stems, asked, params)
+    min_score = params.min_score - (params.en_offset if lang == "en" else 0.0)
+    terms = terms or []
+    absent = tuple(t.text for t, stems in terms if not stems)
+    relevant = [c for c in candidates if c.hit.score >= min_score]
+    if absent:  # a name, place or year that no article holds: the articles cannot answer
+        return _not_found(index, question, lang, candidates, query_stems, params, asked, absent)
+    if not relevant:
+        return Answer(question, lang, (), asks=asked)
+    if terms:  # each report must be about everything the question names
+        covering = [c for c in relevant if not _uncovered(index, c.hit.chunk.source, terms)]
+        if not covering:
+            missing = _uncovered(index, relevant[0].hit.chunk.source, terms)
+            return _not_found(index, question, lang, candidates, query_stems, params, asked,
+                              missing)
+        relevant = covering
+
+    best = relevant[0].hit.score
+    floor = max(min_score, best - params.item_margin)
+    chosen: dict[str, _Candidate] = {}
+    weaker: dict[str, _Candidate] = {}  # articles below the margin: they may only back up a report
+    for candidate in relevant:
+        source = candidate.hit.chunk.source
+        if candidate.hit.score >= floor:
+            chosen.setdefault(source, candidate)
+        elif source not in chosen:
+            weaker.setdefault(source, candidate)
+    groups, events = _group(index, question, list(chosen.values()), list(weaker.values()),
+                            query_stems, params, when)
     shown = groups[: limit or params.max_items]
     event_date = _event_date(shown, events) if when else None
     if event_date is not None:  # the item that holds the date goes first: the reply opens with it
         shown.sort(key=lambda g: _group_date(g, events) != event_date)
-
-    items = []
-    for group in shown:
-        lead = group[0]
-        article = index.articles.get(lead.chunk.source)
-        excerpt, highlight = build_excerpt(lead.chunk, query_stems, params.excerpt_chars, when)
-        items.append(
-            AnswerItem(
-                source=lead.chunk.source,
-                excerpt=excerpt,
-                score=round(lead.score, 4),
-                chunk_id=lead.chunk_id,
-                title=article.title if article else "",
-                url=article.url if article else None,
-                also_in=tuple(h.chunk.source for h in group[1:]),
-                highlight=highlight,
-                dates=lead.chunk.dates,
-            )
-        )
+    evidence = {c.hit.chunk_id: c.evidence for c in candidates}
+    items = tuple(_item(index, g, evidence, params) for g in shown)
     disagreements = _disagreements(shown, events, event_date)
-    return Answer(question, lang, tuple(items), event_date, disagreements)
+    return Answer(question, lang, items, event_date, disagreements, asks=asked)
+
+
+def _rank(
+    index: CorpusIndex,
+    hits: list[Hit],
+    vector: npt.NDArray[np.float32] | None,
+    query_stems: set[str],
+    asked: str | None,
+    params: AnswerParams,
+) -> list[_Candidate]:
+    """The best passages re-ranked by their answering sentence: rank = (1 − w) × passage
+    score + w × sentence score."""
+    out = []
+    for hit in hits[: params.rerank]:
+        if vector is None or not len(index.sentence_vectors):
+            evidence = Evidence(0, hit.score, hit.dense, False)
+        else:
+            evidence = sentence_evidence(index, hit, vector, query_stems, asked)
+        w = params.sentence_weight
+        rank = (1 - w) * hit.score + w * evidence.score
+        out.append(_Candidate(replace(hit, score=rank), evidence))
+    out.sort(key=lambda c: (-c.hit.score, c.hit.chunk_id))
+    return out
+
+
+def _uncovered(
+    index: CorpusIndex, source: str, terms: list[tuple[KeyTerm, frozenset[str]]]
+) -> tuple[str, ...]:
+    """The question's key terms that the article `source` does not mention."""
+    stems = article_stems(index, source)
+    return tuple(t.text for t, found in terms if not found & stems)
+
+
+def _not_found(
+    index: CorpusIndex,
+    question: str,
+    lang: Lang,
+    candidates: list[_Candidate],
+    query_stems: set[str],
+    params: AnswerParams,
+    asked: str | None,
+    missing: tuple[str, ...],
+) -> Answer:
+    """The articles do not say: name what they lack, and offer the closest reports as related
+    (never as the answer, and with no event date)."""
+    min_score = params.min_score - (params.en_offset if lang == "en" else 0.0)
+    related: dict[str, _Candidate] = {}
+    for candidate in candidates:
+        if candidate.hit.score < min_score - params.related_margin:
+            break
+        related.setdefault(candidate.hit.chunk.source, candidate)
+    evidence = {c.hit.chunk_id: c.evidence for c in candidates}
+    items = tuple(_item(index, [c.hit], evidence, params)
+                  for c in list(related.values())[: params.max_related])
+    return Answer(question, lang, (), missing=missing, related=items, asks=asked)
+
+
+def _group(
+    index: CorpusIndex,
+    question: str,
+    chosen: list[_Candidate],
+    weaker: list[_Candidate],
+    query_stems: set[str],
+    params: AnswerParams,
+    when: bool,
+) -> tuple[list[list[Hit]], dict[int, HitEvent]]:
+    """Reports of one event from several outlets merged, ranked best first."""
+    people = question_people(index.names, question)
+    events = {
+        c.hit.chunk_id: hit_event(c.hit.chunk, index.articles.get(c.hit.chunk.source),
+                                  index.names, query_stems, people, when, c.evidence.sentence)
+        for c in [*chosen, *weaker]
+    }
+    groups = _merge_duplicates(index, [c.hit for c in chosen], params, events)
+    _attach_agreeing(index, groups, [c.hit for c in weaker], params, events)
+    return _rank_groups(groups, events, event_kind(question), params, when), events
+
+
+def _item(
+    index: CorpusIndex, group: list[Hit], evidence: dict[int, Evidence], params: AnswerParams
+) -> AnswerItem:
+    lead = group[0]
+    article = index.articles.get(lead.chunk.source)
+    best = evidence[lead.chunk_id].sentence if lead.chunk_id in evidence else 0
+    excerpt, highlight = build_excerpt(lead.chunk, best, params.excerpt_chars)
+    return AnswerItem(
+        source=lead.chunk.source,
+        excerpt=excerpt,
+        score=round(lead.score, 4),
+        chunk_id=lead.chunk_id,
+        title=article.title if article else "",
+        url=article.url if article else None,
+        also_in=tuple(h.chunk.source for h in group[1:]),
+        highlight=highlight,
+        dates=lead.chunk.dates,
+        published=article.published if article else None,
+        outlet=article.outlet if article else None,
+    )
 
 
 def _merge_duplicates(
@@ -229,8 +340,10 @@ def _rank_groups(
 
 
 def _group_date(group: list[Hit], events: dict[int, HitEvent]) -> str | None:
-    """The date of the event a merged report tells (its members never disagree on it)."""
-    return next((events[h.chunk_id].date for h in group if events[h.chunk_id].date), None)
+    """The date of the event a merged report tells (its members never disagree on it): a
+    full date where any member states one, else the day and month."""
+    dates = [d for h in group if (d := events[h.chunk_id].date)]
+    return next((d for d in dates if not d.startswith("--")), dates[0] if dates else None)
 
 
 def _event_date(groups: list[list[Hit]], events: dict[int, HitEvent]) -> str | None:
@@ -261,24 +374,22 @@ def _disagreements(
     return tuple(out)
 
 
-def build_excerpt(
-    chunk: Chunk, query_stems: set[str], max_chars: int, prefer_dates: bool = False
-) -> tuple[str, tuple[int, int]]:
-    """The sentence that answers best, with its neighbours, in reading order, within
-    `max_chars`.
+def build_excerpt(chunk: Chunk, best: int, max_chars: int) -> tuple[str, tuple[int, int]]:
+    """The answering sentence (`best`, an index into `chunk.sentences`) with its neighbours,
+    in reading order, within `max_chars`.
 
     Returns the excerpt and the span of that sentence in it, which is shown in bold. Its
     neighbours come first (the next, then the previous, alternately outwards): an answer often
-    sits in the sentence next to the one that shares the question's words, and context reads
-    better in the order it was written (on XQuAD this keeps the gold answer in more top
-    excerpts than "best sentence first, then the rest": BENCHMARKS.md).
+    sits in the sentence next to the one that matches, and context reads better in the order
+    it was written (on XQuAD this keeps the gold answer in more top excerpts than "best
+    sentence first, then the rest": BENCHMARKS.md).
     """
-    spans = list(chunk.sentences) or [(0, len(chunk.text))]
-    sentences = [t for t in (chunk.text[s:e].strip() for s, e in spans) if t]
-    if not sentences:
+    texts = chunk_sentence_texts(chunk)
+    kept = [i for i, t in enumerate(texts) if t]
+    if not kept:
         return "", (0, 0)
-    scores = [_sentence_score(text, query_stems, prefer_dates) for text in sentences]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    sentences = [texts[i] for i in kept]
+    best = kept.index(best) if best in kept else 0
     if len(sentences[best]) >= max_chars:
         text = _truncate(sentences[best], max_chars)
         return text, (0, len(text))
@@ -298,14 +409,6 @@ def build_excerpt(
     before = sum(len(sentences[i]) + 1 for i in range(first, best))
     excerpt = " ".join(sentences[first : last + 1])
     return excerpt, (before, before + len(sentences[best]))
-
-
-def _sentence_score(sentence: str, query_stems: set[str], prefer_dates: bool) -> float:
-    stems = set(stem_words(words(sentence)))
-    score = float(len(stems & query_stems))
-    if prefer_dates and _HAS_DATE.search(sentence):
-        score += 1.5
-    return score
 
 
 def _truncate(text: str, max_chars: int) -> str:

@@ -113,20 +113,24 @@ class Bridge:
     ) -> list[str]:
         """Russian stems for the question's Latin words whose stems `known` rejects (the
         corpus lacks them, and no other expansion took care of them). One embedding call at
-        most, for at most `max_new_words` uncached words."""
+        most, for at most `max_new_words` words: the longest, whatever the cache holds, so
+        that the same question gets the same answer in a fresh process and a warm one."""
         latin = [w for w in dict.fromkeys(words(question))
                  if _LATIN_WORD.match(w) and w not in _FUNCTION_WORDS]
         unknown = [w for w, s in zip(latin, stem_words(latin), strict=True) if not known(s)]
         if not unknown or not self.size:
             return []
-        with self._lock:
-            cached = [w for w in unknown if w in self._cache]
-        new = sorted((w for w in unknown if w not in cached), key=len, reverse=True)
-        chosen = cached + new[: self.params.max_new_words]
-        if not chosen:
-            return []
+        # ties broken by the word itself: the choice must not depend on anything else
+        chosen = sorted(unknown, key=lambda w: (-len(w), w))[: self.params.max_new_words]
         sims = self._word_vectors(chosen, embedder) @ self.vectors.T
         return self._pick(sims)
+
+    def translate_word(self, word: str, embedder: Embedder) -> str | None:
+        """The Russian stem one English word means, if the bridge is sure of one."""
+        if not self.size or not _LATIN_WORD.match(word.lower()):
+            return None
+        picked = self._pick(self._word_vectors([word.lower()], embedder) @ self.vectors.T)
+        return picked[0] if picked else None
 
     def _pick(self, sims: npt.NDArray[np.float32]) -> list[str]:
         out: list[str] = []

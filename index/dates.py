@@ -1,24 +1,25 @@
 """Dates in news text: find them (Russian and English forms) and resolve them to full ISO dates.
 
 News rarely writes the year: "15 февраля", "в субботу, 15 февраля", "12 February". The year
-comes from the article's own context first (a dated photo caption or teaser line that cleaning
-set aside, a full date in the text), then from the weekday ("в субботу, 15 февраля" is 2025,
-not 2024), then from the rest of the corpus (another article's dated mention of the same day,
-the corpus's dates overall), and only as a last resort from the build date. A news story mostly
-reports what has happened, so among equally near years the past one wins.
+comes from the article itself, never from other articles (a corpus spans years: another
+article's 15 February may be 1945 or 2014): its own context first (a dated photo caption or
+teaser line that cleaning set aside, a full date in the text), then the weekday checked
+against the years the article names. A news story mostly reports what has happened, so among
+equally near years the past one wins. With no basis the year stays unknown: "--02-15".
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
-Basis = Literal["explicit", "article", "weekday", "corpus", "guess"]
+# what a date's year was taken from; "none": the article gives no basis, the year stays unknown
+Basis = Literal["explicit", "article", "weekday", "none"]
 
 _RU_MONTHS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
               "октябр", "ноябр", "декабр")
@@ -34,6 +35,8 @@ _EN_MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|Septe
              r"|Oct\.?|Nov\.?|Dec\.?)")
 _EN_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
+# a year the article names ("в 2015 году", "in 2016"): the era a weekday is checked against
+_NAMED_YEAR = re.compile(r"(?<![\d.,:-])((?:19|20)\d{2})(?![\d.,:]\d)")
 
 _PATTERNS = (
     # (в) субботу, 15 февраля 2025 года / 15 февраля, в субботу / 15-16 февраля
@@ -64,7 +67,6 @@ _WEEKDAY_ONLY = re.compile(
     rf"\b(?:в|во)\s+(?P<wd>{_RU_WD})\b|\bon\s+(?P<wd2>{_EN_WD})\b", re.IGNORECASE
 )
 _YEAR_WINDOW = 1  # the years either side of a reference date that a bare day and month may mean
-_WEEKDAY_WINDOW = 11  # a day-month-weekday combination repeats within 11 years
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,33 +219,49 @@ def _anchor(text_mentions: list[DateMention], context_mentions: list[DateMention
 
 
 def resolve_corpus(
-    texts: Mapping[str, str], contexts: Mapping[str, str], today: date | None = None
+    texts: Mapping[str, str], contexts: Mapping[str, str]
 ) -> dict[str, ArticleDates]:
-    """Resolve every date of every article (`texts`: source → article text)."""
-    today = today or date.today()
-    found = {source: find_dates(text) for source, text in texts.items()}
-    context_found = {source: find_dates(contexts.get(source, "")) for source in texts}
-    anchors = {source: _anchor(found[source], context_found[source]) for source in texts}
+    """Resolve every date of every article (`texts`: source → article text), each from its
+    own article only: adding or removing other articles never changes an article's dates."""
+    return {source: resolve_article(text, contexts.get(source, ""))
+            for source, text in texts.items()}
 
-    resolved: dict[str, ArticleDates] = {}
-    # pass 1: articles whose own context dates them
-    same_day: dict[tuple[int, int], Counter[int]] = defaultdict(Counter)
-    for source, anchor in anchors.items():
-        if anchor is None:
-            continue
-        resolved[source] = _resolve_article(found[source], anchor, "article")
-        for mention, r in zip(found[source], resolved[source].mentions, strict=True):
-            if mention.day:
-                same_day[(mention.month, mention.day)][int(r.iso[:4])] += 1
 
-    known = sorted(a for a in anchors.values() if a is not None)
-    corpus_reference = known[(len(known) - 1) // 2] if known else None  # the lower median
-    # pass 2: the rest, from their weekdays, other articles and the corpus as a whole
-    for source, mentions in found.items():
-        if source in resolved:
-            continue
-        resolved[source] = _resolve_undated(mentions, corpus_reference, same_day, today)
-    return resolved
+def resolve_article(text: str, context: str = "") -> ArticleDates:
+    """The dates of one article, from what the article itself says.
+
+    Its anchor (a caption, dateline or full date in the text) dates the rest; failing that, a
+    weekday pins a day and month when exactly one year near the years the article names fits
+    it. Otherwise a date keeps no year ("--02-15"): a guess would be shown as a fact.
+    """
+    mentions = find_dates(text)
+    anchor = _anchor(mentions, find_dates(context))
+    if anchor is not None:
+        return _resolve_article(mentions, anchor, "article")
+    years = {int(y) for y in _NAMED_YEAR.findall(f"{text}\n{context}")}
+    for mention in mentions:
+        if mention.day and mention.weekday is not None and mention.year is None and years:
+            fits = [y for y in range(min(years) - 1, max(years) + 2)
+                    if _weekday_fits(y, mention)]
+            if len(fits) == 1:
+                pinned = date(fits[0], mention.month, mention.day)
+                resolved = _resolve_article([m for m in mentions if m.day], pinned, "weekday")
+                return ArticleDates(resolved.mentions, None)
+    out: list[ResolvedDate] = []
+    for mention in mentions:
+        if not mention.day:
+            continue  # a weekday alone needs a dated context, which this article lacks
+        d = _explicit(mention)
+        iso = d.isoformat() if d else f"--{mention.month:02d}-{mention.day:02d}"
+        out.append(ResolvedDate(mention.start, mention.end, iso, "explicit" if d else "none"))
+    return ArticleDates(tuple(out), None)
+
+
+def _weekday_fits(year: int, mention: DateMention) -> bool:
+    try:
+        return date(year, mention.month, mention.day).weekday() == mention.weekday
+    except ValueError:
+        return False
 
 
 def _resolve_article(mentions: list[DateMention], reference: date, basis: Basis) -> ArticleDates:
@@ -270,45 +288,31 @@ def _resolve_one(mention: DateMention, reference: date) -> tuple[date, Basis] | 
     return (found, "article") if found else None
 
 
-def _resolve_undated(
-    mentions: list[DateMention],
-    corpus_reference: date | None,
-    same_day: Mapping[tuple[int, int], Counter[int]],
-    today: date,
-) -> ArticleDates:
-    reference = corpus_reference or today
-    basis: Basis = "corpus" if corpus_reference else "guess"
-    # a weekday pins the year; the first such date then dates the rest of the article
-    for mention in mentions:
-        if mention.day and mention.weekday is not None and mention.year is None:
-            pinned = nearest_date(mention.month, mention.day, reference, mention.weekday,
-                                  window=_WEEKDAY_WINDOW)
-            if pinned is not None:
-                article = _resolve_article([m for m in mentions if m.day], pinned, "weekday")
-                return ArticleDates(article.mentions, None)
-    out: list[ResolvedDate] = []
-    for mention in mentions:
-        if not mention.day:
-            continue  # a weekday alone needs a dated context, which this article lacks
-        if (d := _explicit(mention)) is not None:
-            out.append(ResolvedDate(mention.start, mention.end, d.isoformat(), "explicit"))
-            continue
-        years = same_day.get((mention.month, mention.day))
-        if years:
-            year = years.most_common(1)[0][0]
-            d = date(year, mention.month, mention.day)
-            out.append(ResolvedDate(mention.start, mention.end, d.isoformat(), "corpus"))
-            continue
-        found = nearest_date(mention.month, mention.day, reference)
-        if found is not None:
-            out.append(ResolvedDate(mention.start, mention.end, found.isoformat(), basis))
-    return ArticleDates(tuple(out), None)
+def parse_iso(iso: str) -> tuple[int | None, int, int]:
+    """(year or None, month, day) of a full ISO date or a year-less one ("--02-15")."""
+    if iso.startswith("--"):
+        return None, int(iso[2:4]), int(iso[5:7])
+    return int(iso[:4]), int(iso[5:7]), int(iso[8:10])
+
+
+def as_date(iso: str | None) -> date | None:
+    """The date of a full ISO date; None for a year-less one (or None)."""
+    if not iso or iso.startswith("--"):
+        return None
+    return date.fromisoformat(iso)
+
+
+def same_day(a: str, b: str) -> bool:
+    """Could these two dates be one day? A year-less date matches any year's same day."""
+    ya, ma, da = parse_iso(a)
+    yb, mb, db = parse_iso(b)
+    return (ma, da) == (mb, db) and (ya is None or yb is None or ya == yb)
 
 
 def chunk_mentions(text: str, dates: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """The date mentions of a chunk's `text` with their resolved ISO dates (the chunk's
     `dates`, matched by day and month), as (start, end, iso) within `text`."""
-    by_day = {(int(iso[5:7]), int(iso[8:10])): iso for iso in dates}
+    by_day = {parse_iso(iso)[1:]: iso for iso in dates}
     out: list[tuple[int, int, str]] = []
     for mention in find_dates(text):
         if mention.day == 0:

@@ -13,11 +13,17 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Literal
 
 from index.chunking import split_sentences
-from index.dates import ArticleDates, chunk_mentions, find_dates, resolve_corpus
+from index.dates import (
+    ArticleDates,
+    as_date,
+    chunk_mentions,
+    find_dates,
+    resolve_corpus,
+    same_day,
+)
 from index.keywords import tokenize
 from index.names import NameTable
 from index.types import Article, Chunk
@@ -113,24 +119,17 @@ def annotate_events(
     contexts: Mapping[str, str],
     chunks: list[Chunk],
     names: NameTable,
-    today: date | None = None,
 ) -> tuple[list[Article], list[Chunk]]:
-    """Resolve the dates of every article: ISO dates on each chunk and the headline event's
-    date on each article. An article whose lead dates nothing takes the date of the one event
-    that other articles report with the same kind and people (the other outlets' reports)."""
-    resolved = resolve_corpus({a.source: a.text for a in articles}, contexts, today)
-    heads = {a.source: headline(a, resolved.get(a.source), names) for a in articles}
-    dated = [h for h in heads.values() if h.date]
+    """Resolve the dates of every article from its own text: ISO dates on each chunk, and on
+    each article its headline event's date and its publication date (the date its caption,
+    dateline or own full dates point to). Other articles never lend an article a date."""
+    resolved = resolve_corpus({a.source: a.text for a in articles}, contexts)
     out_articles: list[Article] = []
     for article in articles:
-        head = heads[article.source]
-        event_date = head.date
-        if event_date is None and head.kind and head.people:
-            same = {h.date for h in dated
-                    if h.kind == head.kind and len(h.people & head.people) >= 2}
-            if len(same) == 1:
-                event_date = same.pop()
-        out_articles.append(replace(article, event_date=event_date))
+        dates = resolved.get(article.source)
+        head = headline(article, dates, names)
+        out_articles.append(replace(article, event_date=head.date,
+                                    published=dates.anchor if dates else None))
     out_chunks = []
     for chunk in chunks:
         dates = resolved.get(chunk.source)
@@ -166,9 +165,11 @@ def hit_event(
     query: set[str],
     people: frozenset[str],
     prefer_dates: bool = False,
+    sentence_index: int | None = None,
 ) -> HitEvent:
-    """The event a passage reports for this question: the date in its best-matching sentence
-    unless that date belongs to other people's event; otherwise the article's own event."""
+    """The event a passage reports for this question: the date in its answering sentence
+    (`sentence_index`, else the one sharing most words) unless that date belongs to other
+    people's event; otherwise the article's own event."""
     spans = list(chunk.sentences) or [(0, len(chunk.text))]
     mentions = chunk_mentions(chunk.text, chunk.dates)
 
@@ -179,7 +180,10 @@ def hit_event(
         overlap = len(set(tokenize(chunk.text[spans[i][0]:spans[i][1]])) & query)
         return overlap, int(prefer_dates and has_date(spans[i])), -i
 
-    best = spans[max(range(len(spans)), key=score)]
+    if sentence_index is not None and 0 <= sentence_index < len(spans):
+        best = spans[sentence_index]
+    else:
+        best = spans[max(range(len(spans)), key=score)]
     sentence = chunk.text[best[0]:best[1]]
     for start, _, iso in mentions:
         if not best[0] <= start < best[1]:
@@ -200,7 +204,7 @@ def hit_event(
 
 def compatible(a: HitEvent, b: HitEvent) -> bool:
     """Could these two passages report the same event? Different dates, kinds or casts: no."""
-    if a.date and b.date and a.date != b.date:
+    if a.date and b.date and not same_day(a.date, b.date):
         return False
     if a.kind and b.kind and a.kind != b.kind:
         return False
@@ -213,8 +217,8 @@ def dates_disagree(a: HitEvent, b: HitEvent) -> bool:
         return False
     if not (a.people and b.people and len(a.people & b.people) >= min(2, len(a.people))):
         return False
-    gap = abs((date.fromisoformat(a.date) - date.fromisoformat(b.date)).days)
-    return gap <= DISAGREEMENT_DAYS
+    da, db = as_date(a.date), as_date(b.date)
+    return da is not None and db is not None and abs((da - db).days) <= DISAGREEMENT_DAYS
 
 
 def numbers(text: str) -> list[tuple[str, str, str]]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from index.embedders import Embedder
-from index.keywords import tokenize
+from index.keywords import stem_words, tokenize, words
+from index.questions import KeyTerm
 from index.store import CorpusIndex
 
 
@@ -34,3 +35,38 @@ def _bridged(
 
     extra = index.bridge.translate(question, embedder, handled)
     return tokens + [t for t in extra if t not in tokens]
+
+
+def term_stems(
+    index: CorpusIndex, term: KeyTerm, embedder: Embedder | None = None
+) -> frozenset[str]:
+    """The corpus stems a key term of the question stands for: its own, its corpus names' in
+    either script and word form (Lavrov → лавров), and for a Latin word the Russian stem the
+    bridge translates it to. Empty when no article holds it. A term of several words (Марко
+    Рубио, Kuala Lumpur) is held where any of its words is."""
+    out: set[str] = set()
+    keywords = index.keywords
+    for word in words(term.text) or [term.text.lower()]:
+        found = {s for s in stem_words([word]) if keywords.coverage([s]) > 0}
+        for lemma in index.names.match(word):
+            found.update(s for s in index.names.entries[lemma].stems if keywords.coverage([s]) > 0)
+        if not found and embedder is not None and index.bridge is not None and word.isascii():
+            stem = index.bridge.translate_word(word, embedder)
+            if stem is not None:
+                found.add(stem)
+        out.update(found)
+    return frozenset(out)
+
+
+def article_stems(index: CorpusIndex, source: str) -> frozenset[str]:
+    """Every stem of an article (title, text, and the captions and datelines cleaning set
+    aside: "Марко Рубио и Сергей Лавров. 10 июля 2025 года, Малайзия"), kept with the index
+    generation."""
+    stems = index.article_stems.get(source)
+    if stems is None:
+        article = index.articles.get(source)
+        context = index.contexts.get(source, "")
+        text = f"{article.title}\n{article.text}\n{context}" if article else ""
+        stems = frozenset(tokenize(text))
+        index.article_stems[source] = stems
+    return stems

@@ -81,6 +81,9 @@ class CorpusIndex:
         default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     sentence_starts: npt.NDArray[np.int64] = field(
         default_factory=lambda: np.zeros(1, dtype=np.int64))
+    # each article's stems, filled as questions need them (index/query.py): owned by the
+    # generation, so it is bounded by the corpus and goes with it
+    article_stems: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:

@@ -130,6 +130,9 @@ class Answer:
     related: tuple[AnswerItem, ...] = ()
     # what the question asks for: "when", "where", "who", "how_many", "how_long" or None
     asks: str | None = None
+    # a question that is not one yet: "empty" (only stop words or signs), "only_name" (a name
+    # and nothing asked about it), "only_date" (a date alone); the reply says what to add
+    unclear: Literal["empty", "only_name", "only_date"] | None = None
 
     @property
     def found(self) -> bool:

@@ -40,27 +40,35 @@ def test_not_dates() -> None:
     assert find_dates("около 50 минут, 16 стран, в 2016 году, 31 февраля, 12.45") == []
 
 
-def test_weekday_pins_the_year() -> None:
-    # 15 February was a Saturday in 2014, 2020, 2025 and 2031: the one nearest the corpus wins
+def test_weekday_pins_the_year_only_among_the_years_the_article_names() -> None:
+    # 15 February was a Saturday in 2014, 2020, 2025 and 2031
     assert nearest_date(2, 15, date(2025, 6, 1), weekday=5, window=11) == date(2025, 2, 15)
-    assert nearest_date(2, 15, date(2019, 6, 1), weekday=5, window=11) == date(2020, 2, 15)
-    resolved = resolve_corpus({"a.txt": "В субботу, 15 февраля, Лавров говорил с Рубио."}, {},
-                              today=date(2026, 11, 1))
+    resolved = resolve_corpus({"a.txt": "В субботу, 15 февраля, Лавров говорил с Рубио. "
+                                        "Прошлый раз они виделись в 2024 году."}, {})
     assert [m.iso for m in resolved["a.txt"].mentions] == ["2025-02-15"]
+    assert resolved["a.txt"].mentions[0].basis == "weekday"
+    # with no year named, Saturday 15 February could be any of them: the year stays unknown
+    alone = resolve_corpus({"a.txt": "В субботу, 15 февраля, Лавров говорил с Рубио."}, {})
+    assert [m.iso for m in alone["a.txt"].mentions] == ["--02-15"]
 
 
 def test_year_comes_from_the_article_context_across_new_year() -> None:
     texts = {"a.txt": "28 декабря стороны договорились, 3 января встретятся."}
-    resolved = resolve_corpus(texts, {"a.txt": "05.01.2025\n04.01.2025"}, today=date(2026, 6, 1))
+    resolved = resolve_corpus(texts, {"a.txt": "05.01.2025\n04.01.2025"})
     assert [m.iso for m in resolved["a.txt"].mentions] == ["2024-12-28", "2025-01-03"]
     assert resolved["a.txt"].anchor == "2025-01-05"
 
 
-def test_undated_article_takes_the_year_from_the_corpus() -> None:
-    texts = {"a.txt": "Встреча прошла 10 июля 2025 года.", "b.txt": "12 февраля они созвонились."}
-    resolved = resolve_corpus(texts, {}, today=date(2030, 1, 1))
-    assert [m.iso for m in resolved["b.txt"].mentions] == ["2025-02-12"]
-    assert resolved["b.txt"].mentions[0].basis == "corpus"
+def test_other_articles_never_lend_a_year() -> None:
+    texts = {"a.txt": "Встреча прошла 10 июля 2025 года.", "b.txt": "12 февраля они созвонились.",
+             "c.txt": "Ялтинская конференция открылась 4 февраля 1945 года, 11 февраля "
+                      "закончилась."}
+    resolved = resolve_corpus(texts, {})
+    assert [m.iso for m in resolved["b.txt"].mentions] == ["--02-12"]
+    assert resolved["b.txt"].mentions[0].basis == "none"
+    alone = resolve_corpus({"b.txt": texts["b.txt"]}, {})
+    assert alone["b.txt"] == resolved["b.txt"]
+    assert [m.iso for m in resolved["c.txt"].mentions] == ["1945-02-04", "1945-02-11"]
 
 
 def test_seed_chunks_carry_full_dates(seed_news: NewsIndex) -> None:
@@ -69,9 +77,11 @@ def test_seed_chunks_carry_full_dates(seed_news: NewsIndex) -> None:
     for chunk in index.chunks:
         by_source.setdefault(chunk.source, set()).update(chunk.dates)
     assert by_source["000_776e3a7b1538294f.txt"] == {"2025-02-15"}  # year from teaser lines
-    assert by_source["001_937c67591dbea8fc.txt"] == {"2025-02-15", "2025-02-12"}  # corpus
-    assert by_source["002_80243a7568773db2.txt"] == {"2025-02-15", "2025-02-12"}  # Saturday
-    assert by_source["003_1e776d1f199686d9.txt"] == {"2025-02-12"}
+    # no year anywhere in the article: the year stays unknown rather than borrowed
+    assert by_source["001_937c67591dbea8fc.txt"] == {"--02-15", "--02-12"}
+    # Saturday 15 February: 2014, 2020 or 2025; the article names only 2016, which none fits
+    assert by_source["002_80243a7568773db2.txt"] == {"--02-15", "--02-12"}
+    assert by_source["003_1e776d1f199686d9.txt"] == {"--02-12"}
     assert by_source[MEETING] == {"2025-07-10"}  # year from the photo caption
 
 
@@ -79,10 +89,11 @@ def test_seed_articles_event_dates(seed_news: NewsIndex) -> None:
     events = {a.source: a.event_date for a in seed_news.articles()}
     assert events == {
         "000_776e3a7b1538294f.txt": "2025-02-15",
-        "001_937c67591dbea8fc.txt": "2025-02-15",
-        "002_80243a7568773db2.txt": "2025-02-15",
-        # its lead dates only the Trump–Putin call (background); the other outlets date its event
-        "003_1e776d1f199686d9.txt": "2025-02-15",
+        # no year in the article: day and month only
+        "001_937c67591dbea8fc.txt": "--02-15",
+        "002_80243a7568773db2.txt": "--02-15",
+        # its lead dates only the Trump–Putin call (background), and other articles lend none
+        "003_1e776d1f199686d9.txt": None,
         MEETING: "2025-07-10",
     }
 
@@ -111,8 +122,9 @@ def test_when_answer_opens_with_the_meeting_date(
     [
         ("When did Rubio and Lavrov talk on the phone?", "2025-02-15", "15 February 2025"),
         ("Когда Лавров и Рубио говорили по телефону?", "2025-02-15", "15 февраля 2025"),
-        ("When did Trump and Putin talk?", "2025-02-12", "12 February 2025"),
-        ("Когда Трамп разговаривал с Путиным?", "2025-02-12", "12 февраля 2025"),
+        # no article gives this call's year: it is shown without one
+        ("When did Trump and Putin talk?", "--02-12", "12 February"),
+        ("Когда Трамп разговаривал с Путиным?", "--02-12", "12 февраля"),
     ],
 )
 def test_when_answer_for_the_calls(seed_news: NewsIndex, question: str, iso: str,
