@@ -30,7 +30,8 @@ class RawFile:
 
 
 def decode_article(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Decode an article's bytes as UTF-8, or as cp1251 when that reads as clean text.
+    """Decode an article's bytes: UTF-8, UTF-16 (or UTF-32) with a byte-order mark, UTF-16
+    that plainly is (every other byte NUL), else cp1251 or latin-1, whichever reads as words.
 
     Raises BadSeedFile with the reason when the bytes are not a usable text article.
     """
@@ -38,25 +39,100 @@ def decode_article(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise BadSeedFile(f"too large ({len(data):,} bytes; the limit is {max_bytes:,})")
     if not data.strip():
         raise BadSeedFile("empty file")
-    if b"\x00" in data:
-        raise BadSeedFile("binary file (contains NUL bytes), not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = _decode_cp1251(data)
+    text = _decode_unicode(data)
+    if text is None:
+        text = _decode_single_byte(data)
+    if not text.strip():
+        raise BadSeedFile("empty file")
     if not _reads_as_text(text):
         raise BadSeedFile("binary or garbled content, not text")
     return text
 
 
-def _decode_cp1251(data: bytes) -> str:
+def _decode_unicode(data: bytes) -> str | None:
+    """The text of UTF-8 and UTF-16/32 bytes; None when the bytes are none of these."""
+    for boms, codec in _BOMS:  # (UTF-32's mark first: it starts with UTF-16's)
+        if data.startswith(boms):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise BadSeedFile(f"starts with a {codec.upper()} byte-order mark, but is not "
+                                  f"valid {codec.upper()} text") from None
+    if b"\x00" in data:
+        # NUL is never in a text file but for UTF-16's high bytes (Latin text, spaces)
+        codec = _utf16_without_mark(data)
+        text = _try_decode(data, codec) if codec else None
+        if text is None or not _reads_as_text(text):
+            raise BadSeedFile("binary file (contains NUL bytes), not text")
+        return text
+    return _try_decode(data, "utf-8-sig")
+
+
+_BOMS = (
+    ((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "utf-32"),
+    ((b"\xff\xfe", b"\xfe\xff"), "utf-16"),
+)
+
+
+def _utf16_without_mark(data: bytes) -> str | None:
+    """'utf-16-le' or '-be' when NULs fill one byte of most pairs and never the other (the
+    high byte of Latin text, spaces and punctuation); binary files have them anywhere."""
+    if len(data) < 16 or len(data) % 2:
+        return None
+    sample = data[:20_000]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    pairs = len(sample) // 2
+    if odd >= pairs * 0.1 and even == 0:
+        return "utf-16-le"
+    if even >= pairs * 0.1 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+# a run of letters: in the cp1251 reading of a Western text, an accented letter becomes a
+# Cyrillic one inside a Latin word ("café" → "cafй", "Müller" → "Mьller")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[A-Za-z]")
+
+
+def _decode_single_byte(data: bytes) -> str:
+    """cp1251 or latin-1 (as Windows-1252, its superset in practice), chosen by word shapes.
+
+    Both read every byte of 0xC0-0xFF as a letter, so counting letters cannot tell them apart;
+    the shape of words can. Read as cp1251, a Russian text has words all in Cyrillic, and a
+    Western one has words mixing Latin letters with one or two Cyrillic ones. Whichever kind
+    is more common decides. With no word to go by (an Italian text whose only accents are
+    "è"), the share of Cyrillic among the letters does: most of them in Russian, a few percent
+    in a Western text.
+    """
+    cyrillic = _try_decode(data, "cp1251")
+    western = _try_decode(data, "cp1252") or _try_decode(data, "latin-1")
+    candidates = [t for t in (cyrillic, western) if t is not None and _reads_as_text(t)]
+    if not candidates:
+        raise BadSeedFile("not UTF-8, UTF-16, cp1251 or latin-1 text (it does not read as "
+                          "words in any of them): save it as UTF-8")
+    if len(candidates) == 1 or cyrillic is None:
+        return candidates[0]
+    sample = cyrillic[:20_000]
+    cyrillic_words = mixed_words = 0
+    for word in _WORDS.findall(sample):
+        if _CYRILLIC.search(word):
+            if _LATIN.search(word):
+                mixed_words += 1
+            else:
+                cyrillic_words += 1
+    if cyrillic_words != mixed_words:
+        return cyrillic if cyrillic_words > mixed_words else candidates[-1]
+    letters = sum(map(str.isalpha, sample))
+    return cyrillic if len(_CYRILLIC.findall(sample)) * 2 >= letters else candidates[-1]
+
+
+def _try_decode(data: bytes, codec: str) -> str | None:
     try:
-        text = data.decode("cp1251")
+        return data.decode(codec)
     except UnicodeDecodeError:
-        raise BadSeedFile("not UTF-8 and not cp1251 text") from None
-    if not _reads_as_text(text):
-        raise BadSeedFile("not UTF-8, and does not read as cp1251 text either")
-    return text
+        return None
 
 
 def _reads_as_text(text: str) -> bool:
