@@ -60,8 +60,8 @@ def _decode_unicode(data: bytes) -> str | None:
                                   f"valid {codec.upper()} text") from None
     if b"\x00" in data:
         # NUL is never in a text file but for UTF-16's high bytes (Latin text, spaces)
-        codec = _utf16_without_mark(data)
-        text = _try_decode(data, codec) if codec else None
+        utf16 = _utf16_without_mark(data)
+        text = _try_decode(data, utf16) if utf16 else None
         if text is None or not _reads_as_text(text):
             raise BadSeedFile("binary file (contains NUL bytes), not text")
         return text
