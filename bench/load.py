@@ -2,9 +2,9 @@
 
     .venv/bin/python -m bench.load [--users 200] [--starts 5]
 
-The bot runs as it does in production (`python -m bot run`, long polling) against a stand-in
-Bot API server on 127.0.0.1 (bench/fake_telegram.py), over a corpus of 1,005 articles (the five
-seeds with real vectors, and 1,000 generated ones from bench.indexing).
+The bot runs as it does in production (`python -m bot run`, long polling) against the stand-in
+Bot API server on 127.0.0.1 that the tests use too (tests/stand_in_api.py), over a corpus of
+1,005 articles (the five seeds with real vectors, and 1,000 generated ones from bench.indexing).
 
 1. Start to first answer: the bot process is started with one question waiting; the time until
    its answer (sendMessage) reaches the server. Several starts, median.
@@ -47,9 +47,10 @@ from bench.common import (
     save_json,
     table,
 )
-from bench.fake_telegram import FakeTelegram
+from tests.stand_in_api import Call, StandInTelegram
 
 WORK = OUT / "load"
+POLL_SECONDS = 2.0  # the longest the stand-in server holds an idle long poll
 TOKEN = "123456789:AAbenchBENCHbenchBENCHbenchBENCH12"
 ADMIN = 1
 QUESTIONS = (
@@ -121,15 +122,14 @@ async def start_to_first_answer(seeds: Path, index_dir: Path, runs: int) -> list
     """Seconds from starting `python -m bot run` to its first answer reaching the server."""
     out = []
     for _ in range(runs):
-        server = FakeTelegram()
+        server = StandInTelegram(TOKEN, max_poll_seconds=POLL_SECONDS)
         port = await server.start()
-        server.message(2000, QUESTIONS[0])
-        answered = server.wait_for("sendMessage")
+        server.message(2000, QUESTIONS[0], language_code="ru")
         started = time.time()
         proc = subprocess.Popen([PYTHON, "-m", "bot", "run"], env=bot_env(port, seeds, index_dir),
                                 cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            sent = await asyncio.wait_for(answered, 300)
+            sent = await server.wait_call(lambda c: c.method == "sendMessage", timeout=300)
             out.append(sent.at - started)
         finally:
             await _stop(proc)
@@ -150,17 +150,18 @@ async def bare_start(runs: int) -> list[float]:
     return out
 
 
-async def typing(server: FakeTelegram, user: int, text: str, rng: random.Random,
-                 queries: dict[str, tuple[int, str]]) -> None:
+async def typing(server: StandInTelegram, user: int, text: str, rng: random.Random,
+                 queries: dict[str, tuple[float, str]]) -> None:
     """One user typing an inline query a letter at a time."""
     for i in range(1, len(text) + 1):
         query_id = f"{user}-{i}"
-        queries[query_id] = (server.inline_query(user, query_id, text[:i]), text[:i])
+        queries[query_id] = (time.time(), text[:i])
+        server.inline_query(user, text[:i], query_id=query_id, language_code="ru")
         await asyncio.sleep(rng.uniform(0.08, 0.25))
 
 
 async def load(seeds: Path, index_dir: Path, users: int) -> dict[str, Any]:
-    server = FakeTelegram()
+    server = StandInTelegram(TOKEN, max_poll_seconds=POLL_SECONDS)
     port = await server.start()
     stats_file = WORK / "bot-stats.json"
     stats_file.unlink(missing_ok=True)
@@ -169,30 +170,30 @@ async def load(seeds: Path, index_dir: Path, users: int) -> dict[str, Any]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     rng = random.Random(1)
     try:
-        warm = server.wait_for("sendMessage")
-        server.message(3000, "warm-up question")
-        await asyncio.wait_for(warm, 300)
+        server.message(3000, "warm-up question", language_code="ru")
+        await server.wait_call(lambda c: c.method == "sendMessage", timeout=300)
         await asyncio.sleep(1.0)
 
         started = time.time()
-        asked: dict[int, int] = {}  # user -> update id of the question
+        asked: dict[int, float] = {}  # user -> when the question was queued
         for user in range(10_000, 10_000 + users):
-            asked[user] = server.message(user, rng.choice(QUESTIONS),
-                                         "en" if user % 3 == 0 else "ru")
-        queries: dict[str, tuple[int, str]] = {}
+            asked[user] = time.time()
+            server.message(user, rng.choice(QUESTIONS),
+                           language_code="en" if user % 3 == 0 else "ru")
+        queries: dict[str, tuple[float, str]] = {}  # id -> (when queued, query)
         typists = [asyncio.create_task(typing(server, user, rng.choice(INLINE), rng, queries))
                    for user in range(10_000, 10_000 + users, 2)]
         await asyncio.sleep(2.0)
         reindex_sent = time.time()
-        server.message(ADMIN, "/reindex", "en")
+        server.message(ADMIN, "/reindex", language_code="en")
         await asyncio.gather(*typists)
 
         deadline = time.time() + 600
         while time.time() < deadline:
-            replied = {int(s.params.get("chat_id", 0)) for s in server.sent
-                       if s.method == "sendMessage"}
-            inline_done = {s.params.get("inline_query_id") for s in server.sent
-                           if s.method == "answerInlineQuery"}
+            replied = {int(c.params.get("chat_id", 0)) for c in _sent(server)
+                       if c.method == "sendMessage"}
+            inline_done = {c.params.get("inline_query_id") for c in _sent(server)
+                           if c.method == "answerInlineQuery"}
             last = {max((q for q in queries if q.startswith(f"{u}-")),
                         key=lambda q: int(q.split("-")[1]))
                     for u in range(10_000, 10_000 + users, 2)}
@@ -210,31 +211,35 @@ async def load(seeds: Path, index_dir: Path, users: int) -> dict[str, Any]:
     return _summarise(server, stats, started, finished, reindex_sent, asked, queries, users)
 
 
-def _reindex_done(server: FakeTelegram) -> bool:
+def _sent(server: StandInTelegram) -> list[Call]:
+    """Every call the bot made, except polls, that the server answered."""
+    return [c for c in server.calls if c.method != "getUpdates" and c.outcome == "ok"]
+
+
+def _reindex_done(server: StandInTelegram) -> bool:
     """The admin's status message was edited to its final text (or a second message came)."""
-    to_admin = [s for s in server.sent if s.params.get("chat_id") == str(ADMIN)]
+    to_admin = [c for c in _sent(server) if c.params.get("chat_id") == str(ADMIN)]
     return len(to_admin) >= 2
 
 
-def _summarise(server: FakeTelegram, stats: dict[str, Any], started: float, finished: float,
-               reindex_sent: float, asked: dict[int, int], queries: dict[str, tuple[int, str]],
-               users: int) -> dict[str, Any]:
+def _summarise(server: StandInTelegram, stats: dict[str, Any], started: float,
+               finished: float, reindex_sent: float, asked: dict[int, float],
+               queries: dict[str, tuple[float, str]], users: int) -> dict[str, Any]:
+    sent = _sent(server)
     first_reply: dict[int, float] = {}
-    for s in server.sent:
-        if s.method == "sendMessage":
-            chat = int(s.params.get("chat_id", 0))
-            first_reply.setdefault(chat, s.at)
-    latencies = [first_reply[u] - server.enqueued_at[uid] for u, uid in asked.items()
-                 if u in first_reply]
+    for c in sent:
+        if c.method == "sendMessage":
+            first_reply.setdefault(int(c.params.get("chat_id", 0)), c.at)
+    latencies = [first_reply[u] - at for u, at in asked.items() if u in first_reply]
     answered_at = [first_reply[u] for u in asked if u in first_reply]
-    inline_answers = {s.params["inline_query_id"]: s for s in server.sent
-                      if s.method == "answerInlineQuery"}
-    inline_lat = [inline_answers[q].at - server.enqueued_at[uid] for q, (uid, _) in
-                  queries.items() if q in inline_answers]
+    inline_answers = {c.params["inline_query_id"]: c for c in sent
+                      if c.method == "answerInlineQuery"}
+    inline_lat = [inline_answers[q].at - at for q, (at, _) in queries.items()
+                  if q in inline_answers]
     prefixes = {text for _, text in queries.values()}
     searches = stats["searches"]
     inline_searches = [s for s in searches if s[2] in prefixes and s[2] not in QUESTIONS]
-    to_admin = sorted(s.at for s in server.sent if s.params.get("chat_id") == str(ADMIN))
+    to_admin = sorted(c.at for c in sent if c.params.get("chat_id") == str(ADMIN))
     reindex_end = to_admin[-1] if to_admin else finished
     lags = stats["lag"]
     during = [lag for at, lag in lags if reindex_sent <= at <= reindex_end]

@@ -15,9 +15,9 @@ from aiohttp import ClientSession, web
 from bot import app
 from bot.app import build_services, corpus_changed, create_bot, create_dispatcher, prepare_index
 from index.service import NewsIndex
-from tests.bot.bot_api_server import free_port
 from tests.bot.conftest import make_settings
 from tests.bot.fakes import RecordingSession, message_update
+from tests.stand_in_api import free_port
 
 
 def test_an_unchanged_corpus_is_not_reindexed(writable_news: NewsIndex) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from tests.bot.bot_api_server import Call, StandInBotApi
 from tests.bot.fakes import (
     ADMIN_ID,
     BOT_USERNAME,
@@ -27,6 +26,7 @@ from tests.bot.fakes import (
     message_update,
 )
 from tests.bot.html_check import check_telegram_html
+from tests.stand_in_api import Call, StandInTelegram
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -63,19 +63,19 @@ def cited_files(text: str) -> set[str]:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[StandInBotApi]:
-    server = StandInBotApi()
+async def api() -> AsyncIterator[StandInTelegram]:
+    server = StandInTelegram(TOKEN, username=BOT_USERNAME)
     await server.start()
     yield server
     await server.stop()
 
 
-def bot_env(api: StandInBotApi, seeds: Path, index: Path, heartbeat: Path) -> dict[str, str]:
+def bot_env(api: StandInTelegram, seeds: Path, index: Path, heartbeat: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("WEBHOOK_", "BOT_", "TELEGRAM_", "ADMIN_"))}
     return env | {
         "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": api.url,
+        "TELEGRAM_API_URL": api.base_url,
         "SEEDS_DIR": str(seeds),
         "INDEX_DIR": str(index),
         "ADMIN_IDS": json.dumps([ADMIN_ID]),
@@ -85,7 +85,7 @@ def bot_env(api: StandInBotApi, seeds: Path, index: Path, heartbeat: Path) -> di
     }
 
 
-async def test_bot_end_to_end(api: StandInBotApi, tmp_path: Path, seeds_copy: Path,
+async def test_bot_end_to_end(api: StandInTelegram, tmp_path: Path, seeds_copy: Path,
                               index_copy: Path) -> None:
     env = bot_env(api, seeds_copy, index_copy, tmp_path / "heartbeat")
     log_path = tmp_path / "bot.log"
@@ -131,11 +131,11 @@ async def _until_done_or_exit(scenario: Coroutine[Any, Any, None],
     raise AssertionError(f"the bot exited early with status {proc.returncode}")
 
 
-async def _scenario(api: StandInBotApi, seeds: Path, env: dict[str, str]) -> None:
-    await api.wait_for(lambda c: c.method == "getUpdates", timeout=120)
-    assert api.called("deleteWebhook"), "a leftover webhook would block polling"
+async def _scenario(api: StandInTelegram, seeds: Path, env: dict[str, str]) -> None:
+    await api.wait_call(lambda c: c.method == "getUpdates", timeout=120)
+    assert api.calls_of("deleteWebhook"), "a leftover webhook would block polling"
     menus = {c.params.get("language_code", ""): c.json("commands") for c in
-             api.called("setMyCommands")}
+             api.calls_of("setMyCommands")}
     assert {c["command"] for c in menus[""]} >= {"ask", "help", "sources", "timeline"}
     assert "Задать вопрос" in menus["ru"][0]["description"]
 
@@ -152,12 +152,12 @@ async def _scenario(api: StandInBotApi, seeds: Path, env: dict[str, str]) -> Non
     assert await asyncio.wait_for(check.wait(), 60) == 0
 
 
-async def _private_questions(api: StandInBotApi) -> None:
+async def _private_questions(api: StandInTelegram) -> None:
     api.push(message_update("Когда Рубио и Лавров говорили по телефону?", user_id=2001,
                             language_code="ru"),
              message_update("When did Rubio and Lavrov meet in person?", user_id=2002))
-    ru = (await api.wait_for(sent_to(2001))).params
-    en = (await api.wait_for(sent_to(2002))).params
+    ru = (await api.wait_call(sent_to(2001))).params
+    en = (await api.wait_call(sent_to(2002))).params
     for reply in (ru, en):
         check_telegram_html(reply["text"])
         assert reply["parse_mode"] == "HTML"
@@ -166,10 +166,10 @@ async def _private_questions(api: StandInBotApi) -> None:
         assert "full:" in reply["reply_markup"]
     assert "Нашлось" in ru["text"] and "Источник" in ru["text"]
     assert "Found in" in en["text"] and "Source" in en["text"]
-    await api.wait_for(lambda c: c.method == "sendChatAction" and c.params["chat_id"] == "2001")
+    await api.wait_call(lambda c: c.method == "sendChatAction" and c.params["chat_id"] == "2001")
 
 
-async def _groups(api: StandInBotApi) -> None:
+async def _groups(api: StandInTelegram) -> None:
     chatter = message_update("Lavrov and Rubio again, what a week", chat_id=GROUP_ID,
                              user_id=2003)
     mention = message_update(f"@{BOT_USERNAME} when did Rubio and Lavrov meet in person?",
@@ -178,17 +178,17 @@ async def _groups(api: StandInBotApi) -> None:
                          user_id=2005, language_code="ru")
     api.push(chatter, mention, ask)
     for update in (mention, ask):
-        reply = await api.wait_for(replying_to(update["message"]["message_id"]))
+        reply = await api.wait_call(replying_to(update["message"]["message_id"]))
         assert int(reply.params["chat_id"]) == GROUP_ID
         assert cited_files(reply.params["text"])
         check_telegram_html(reply.params["text"])
-    group_messages = [c for c in api.called("sendMessage")
+    group_messages = [c for c in api.calls_of("sendMessage")
                       if int(c.params["chat_id"]) == GROUP_ID]
     assert len(group_messages) == 2, "chatter must get no reply"
     assert not [c for c in group_messages if replying_to(chatter["message"]["message_id"])(c)]
 
 
-async def _inline(api: StandInBotApi) -> None:
+async def _inline(api: StandInTelegram) -> None:
     empty = inline_update("", user_id=2006)
     # two users: a newer query of the same user supersedes an older one still waiting
     question = inline_update("when did lavrov and rubio meet in person", user_id=2006)
@@ -197,7 +197,7 @@ async def _inline(api: StandInBotApi) -> None:
     answers = {}
     for update in (empty, question, hostile):
         query_id = update["inline_query"]["id"]
-        call = await api.wait_for(lambda c, q=query_id: c.method == "answerInlineQuery"
+        call = await api.wait_call(lambda c, q=query_id: c.method == "answerInlineQuery"
                                   and c.params["inline_query_id"] == q)
         answers[query_id] = call
     hint = answers[empty["inline_query"]["id"]].json("results")
@@ -218,76 +218,76 @@ async def _inline(api: StandInBotApi) -> None:
         assert "&lt;script&gt;" in text
 
 
-async def _admin(api: StandInBotApi, seeds: Path) -> None:
+async def _admin(api: StandInTelegram, seeds: Path) -> None:
     api.push(message_update("/reindex", user_id=2007))
-    refusal = await api.wait_for(sent_to(2007))
+    refusal = await api.wait_call(sent_to(2007))
     assert "administrators" in refusal.params["text"]
     api.push(message_update("/stats", user_id=2007))
-    await api.wait_for(lambda c: sent_to(2007)(c) and c is not refusal)
+    await api.wait_call(lambda c: sent_to(2007)(c) and c is not refusal)
 
     api.push(message_update("/reindex", user_id=ADMIN_ID))
-    await api.wait_for(sent_to(ADMIN_ID, "Reindexing"))
-    done = await api.wait_for(lambda c: c.method == "editMessageText"
+    await api.wait_call(sent_to(ADMIN_ID, "Reindexing"))
+    done = await api.wait_call(lambda c: c.method == "editMessageText"
                               and "Reindex finished" in c.params["text"], timeout=120)
     assert f"{len(SEED_FILES)} file(s)" in done.params["text"]
 
     # an admin adds an article; the bot downloads it, indexes it and then cites it
-    api.telegram.files["doc1"] = NEW_ARTICLE
+    api.files["doc1"] = NEW_ARTICLE
     api.push(document_update("chess_kazan.txt", "doc1", len(NEW_ARTICLE)))
-    added = await api.wait_for(sent_to(ADMIN_ID, "Added"), timeout=120)
+    added = await api.wait_call(sent_to(ADMIN_ID, "Added"), timeout=120)
     assert "chess_kazan.txt" in added.params["text"]
-    assert api.called("getFile") and api.called("file")
+    assert api.calls_of("getFile") and api.calls_of("file")
     assert (seeds / "chess_kazan.txt").read_bytes() == NEW_ARTICLE
 
     api.push(message_update("Где открылся шахматный турнир «Кубок Волги»?", user_id=2010,
                             language_code="ru"))
-    answer = await api.wait_for(sent_to(2010))
+    answer = await api.wait_call(sent_to(2010))
     assert "chess_kazan.txt" in cited_files(answer.params["text"])
 
     # the same name again: asked to confirm, then replaced on "Replace"
     api.push(document_update("chess_kazan.txt", "doc1", len(NEW_ARTICLE)))
-    confirm = await api.wait_for(sent_to(ADMIN_ID, "Replace it?"))
+    confirm = await api.wait_call(sent_to(ADMIN_ID, "Replace it?"))
     replace = next(b["callback_data"] for row in confirm.json("reply_markup")["inline_keyboard"]
                    for b in row if b["text"] == "Replace")
     api.push(callback_update(replace, user_id=ADMIN_ID))
-    await api.wait_for(lambda c: c.method == "editMessageText"
+    await api.wait_call(lambda c: c.method == "editMessageText"
                        and "Replaced" in c.params["text"], timeout=120)
     api.push(document_update("notes.pdf", "doc2", 100))
-    assert "txt" in (await api.wait_for(sent_to(ADMIN_ID, ".txt</code> files"))).params["text"]
+    assert "txt" in (await api.wait_call(sent_to(ADMIN_ID, ".txt</code> files"))).params["text"]
 
 
-async def _hostile_questions(api: StandInBotApi) -> None:
+async def _hostile_questions(api: StandInTelegram) -> None:
     script = "<script>alert('x')</script> When did Rubio and Lavrov meet in person?"
     long = ("When did Rubio and Lavrov meet in person? " * 200)[:5000]
     api.push(message_update(script, user_id=2008), message_update(long, user_id=2009))
-    reply = await api.wait_for(sent_to(2008))
+    reply = await api.wait_call(sent_to(2008))
     check_telegram_html(reply.params["text"])
     assert cited_files(reply.params["text"])
-    long_reply = (await api.wait_for(sent_to(2009))).params["text"]
+    long_reply = (await api.wait_call(sent_to(2009))).params["text"]
     check_telegram_html(long_reply)
     assert "first 1000 characters" in long_reply
 
 
-async def _buttons(api: StandInBotApi) -> None:
-    answer = await api.wait_for(sent_to(2002))
+async def _buttons(api: StandInTelegram) -> None:
+    answer = await api.wait_call(sent_to(2002))
     buttons: list[dict[str, Any]] = [b for row in answer.json("reply_markup")["inline_keyboard"]
                                      for b in row]
     full = next(b["callback_data"] for b in buttons if b["callback_data"].startswith("full:"))
     # a reindex and two uploads have happened since: the passage id belongs to an old index
     api.push(callback_update(full, user_id=2002))
-    expired = await api.wait_for(lambda c: c.method == "answerCallbackQuery"
+    expired = await api.wait_call(lambda c: c.method == "answerCallbackQuery"
                                  and "expired" in c.params.get("text", ""))
     assert expired.params.get("show_alert") == "true"
 
     api.push(message_update("When did Rubio and Lavrov meet in person?", user_id=2011))
-    fresh = await api.wait_for(sent_to(2011))
+    fresh = await api.wait_call(sent_to(2011))
     full = next(b["callback_data"] for row in fresh.json("reply_markup")["inline_keyboard"]
                 for b in row if b["callback_data"].startswith("full:"))
     api.push(callback_update(full, user_id=2011))
-    passage = await api.wait_for(lambda c: sent_to(2011)(c) and c is not fresh)
+    passage = await api.wait_call(lambda c: sent_to(2011)(c) and c is not fresh)
     check_telegram_html(passage.params["text"])
     assert cited_files(passage.params["text"])
 
     api.push(callback_update("full:zzzz:not-a-number", user_id=2011))
-    await api.wait_for(lambda c: c.method == "answerCallbackQuery"
+    await api.wait_call(lambda c: c.method == "answerCallbackQuery"
                        and "not valid" in c.params.get("text", ""))

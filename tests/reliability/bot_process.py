@@ -13,8 +13,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.reliability.faulty_telegram import FaultyTelegram
 from tests.reliability.helpers import bot_env
+from tests.stand_in_api import StandInTelegram
 
 # digits, a colon, 35 characters: the shape @BotFather gives; the secret part is unmistakable
 TOKEN = "7000001:AAHsecretPARTofTHEtokenXYZ0123456789"
@@ -46,7 +46,7 @@ class BotProcess:
         return self.proc.returncode
 
 
-def run_env(server: FaultyTelegram | None, seeds: Path, index: Path, *,
+def run_env(server: StandInTelegram | None, seeds: Path, index: Path, *,
             api_url: str | None = None, **settings: str) -> dict[str, str]:
     return bot_env(
         BOT_TOKEN=TOKEN,
@@ -76,7 +76,7 @@ async def running_bot(env: dict[str, str], workdir: Path) -> AsyncIterator[BotPr
             await bot.stop()
 
 
-async def wait_until_polling(server: FaultyTelegram, bot: BotProcess,
+async def wait_until_polling(server: StandInTelegram, bot: BotProcess,
                              timeout: float = 180) -> None:
     """Until the bot has loaded its index and made its first successful getUpdates."""
     async def polling() -> None:

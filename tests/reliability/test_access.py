@@ -25,7 +25,7 @@ from tests.reliability.bot_process import (
     running_bot,
     wait_until_polling,
 )
-from tests.reliability.faulty_telegram import Fault, FaultyTelegram, Sent
+from tests.stand_in_api import Fault, Sent, StandInTelegram
 
 QUESTION = "When did Rubio and Lavrov meet in person?"
 ARTICLE = ("Мост через Неман\n"
@@ -40,11 +40,11 @@ def _snapshot(seeds: Path, index: Path) -> tuple[dict[str, str], str, list[str]]
     return files, os.readlink(index / "current"), sorted(p.name for p in index.iterdir())
 
 
-def _replies(server: FaultyTelegram, chat: int, message_id: int) -> list[Sent]:
+def _replies(server: StandInTelegram, chat: int, message_id: int) -> list[Sent]:
     return [s for s in server.sent_to(chat) if s.reply_to == message_id]
 
 
-async def _non_admins_change_nothing(server: FaultyTelegram, seeds: Path, index: Path) -> None:
+async def _non_admins_change_nothing(server: StandInTelegram, seeds: Path, index: Path) -> None:
     before = _snapshot(seeds, index)
     stranger = 1001
     server.message(stranger, "/reindex")
@@ -59,7 +59,7 @@ async def _non_admins_change_nothing(server: FaultyTelegram, seeds: Path, index:
     assert len(server.sent_to(stranger)) == 4
 
 
-async def _hostile_uploads_are_refused(server: FaultyTelegram, seeds: Path,
+async def _hostile_uploads_are_refused(server: StandInTelegram, seeds: Path,
                                        index: Path) -> Sent:
     before = _snapshot(seeds, index)
     uploads = {
@@ -92,7 +92,7 @@ async def _hostile_uploads_are_refused(server: FaultyTelegram, seeds: Path,
     return _replies(server, ADMIN_ID, sent["000_776e3a7b1538294f.txt"])[0]
 
 
-async def _a_stranger_cannot_confirm_a_replacement(server: FaultyTelegram, confirm: Sent,
+async def _a_stranger_cannot_confirm_a_replacement(server: StandInTelegram, confirm: Sent,
                                                    seeds: Path, index: Path) -> None:
     before = _snapshot(seeds, index)
     replace = next(b["callback_data"] for b in confirm.buttons() if b["text"] == "Replace")
@@ -105,7 +105,7 @@ async def _a_stranger_cannot_confirm_a_replacement(server: FaultyTelegram, confi
     assert _snapshot(seeds, index) == before
 
 
-async def _a_flood_is_throttled_while_others_are_served(server: FaultyTelegram) -> None:
+async def _a_flood_is_throttled_while_others_are_served(server: StandInTelegram) -> None:
     flooder, others = 3001, (3002, 3003)
     for i in range(8):
         server.message(flooder, f"{QUESTION} {'?' * i}")
@@ -122,7 +122,7 @@ async def _a_flood_is_throttled_while_others_are_served(server: FaultyTelegram) 
         assert [bool(CITED.search(s.text)) for s in server.sent_to(user)] == [True]
 
 
-async def _errors_that_carry_the_token_in_a_url(server: FaultyTelegram, bot: BotProcess) -> None:
+async def _errors_that_carry_the_token_in_a_url(server: StandInTelegram, bot: BotProcess) -> None:
     # a proxy redirecting getUpdates in a loop: aiohttp's TooManyRedirects names the URL
     def redirect(request: web.Request) -> web.StreamResponse:
         raise web.HTTPTemporaryRedirect(str(request.url))
@@ -143,7 +143,7 @@ async def _errors_that_carry_the_token_in_a_url(server: FaultyTelegram, bot: Bot
 
 async def test_access_uploads_throttling_and_the_token(tmp_path: Path, seeds_copy: Path,
                                                        index_copy: Path) -> None:
-    server = FaultyTelegram(TOKEN)
+    server = StandInTelegram(TOKEN)
     await server.start()
     try:
         env = run_env(server, seeds_copy, index_copy, MAX_FILE_BYTES=str(MAX_FILE_BYTES),
@@ -168,9 +168,9 @@ async def test_access_uploads_throttling_and_the_token(tmp_path: Path, seeds_cop
 async def test_the_token_stays_out_of_startup_errors(tmp_path: Path, seeds_copy: Path,
                                                      index_copy: Path) -> None:
     """A revoked token (401) and an unreachable API: each a clear error, neither the token."""
-    server = FaultyTelegram("7000001:AnOTHERtokenTHEserverEXPECTS_0123456789")
+    server = StandInTelegram("7000001:AnOTHERtokenTHEserverEXPECTS_0123456789")
     await server.start()
-    closed = FaultyTelegram(TOKEN)
+    closed = StandInTelegram(TOKEN)
     await closed.start()
     unreachable = closed.base_url
     await closed.stop()  # nothing listens on this port now

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from bot.redaction import REDACTED, redact_token_in_logs
 from tests.reliability.bot_process import SECRET_PART, TOKEN
-from tests.reliability.faulty_telegram import Fault, FaultyTelegram
+from tests.stand_in_api import Fault, StandInTelegram
 
 
 @pytest.fixture
@@ -40,8 +40,8 @@ def root_log() -> Iterator[io.StringIO]:
 
 
 @pytest.fixture
-async def bot() -> AsyncIterator[tuple[FaultyTelegram, Bot]]:
-    server = FaultyTelegram(TOKEN)
+async def bot() -> AsyncIterator[tuple[StandInTelegram, Bot]]:
+    server = StandInTelegram(TOKEN)
     await server.start()
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(server.base_url)))
     yield server, bot
@@ -55,7 +55,7 @@ def _assert_clean(text: str) -> None:
 
 
 async def test_a_redirect_loop_is_logged_without_the_token(
-    bot: tuple[FaultyTelegram, Bot], root_log: io.StringIO
+    bot: tuple[StandInTelegram, Bot], root_log: io.StringIO
 ) -> None:
     server, client = bot
 
@@ -75,7 +75,7 @@ async def test_a_redirect_loop_is_logged_without_the_token(
 
 
 async def test_a_failed_download_is_logged_without_the_token(
-    bot: tuple[FaultyTelegram, Bot], root_log: io.StringIO
+    bot: tuple[StandInTelegram, Bot], root_log: io.StringIO
 ) -> None:
     server, client = bot
     server.files["f1"] = b"article"

@@ -21,7 +21,7 @@ from aiogram.exceptions import (
 from aiogram.methods import GetUpdates
 
 from bot.retry import RetryMiddleware, RetryPolicy
-from tests.reliability.faulty_telegram import Fault, FaultyTelegram
+from tests.stand_in_api import Fault, StandInTelegram
 
 TOKEN = "7000001:RELIABILITYtestTOKENsecretPART_0123456789"
 CHAT = 555
@@ -29,14 +29,14 @@ FAST = RetryPolicy(max_attempts=4, max_retry_after=5, base_delay=0.05, max_delay
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[FaultyTelegram]:
-    telegram = FaultyTelegram(TOKEN)
+async def server() -> AsyncIterator[StandInTelegram]:
+    telegram = StandInTelegram(TOKEN)
     await telegram.start()
     yield telegram
     await telegram.stop()
 
 
-def _bot(server: FaultyTelegram, middleware: RetryMiddleware, timeout: float = 10) -> Bot:
+def _bot(server: StandInTelegram, middleware: RetryMiddleware, timeout: float = 10) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(server.base_url), timeout=timeout)
     session.middleware(middleware)
     return Bot(TOKEN, session=session)
@@ -48,14 +48,14 @@ async def retry() -> RetryMiddleware:
 
 
 @pytest.fixture
-async def bot(server: FaultyTelegram, retry: RetryMiddleware) -> AsyncIterator[Bot]:
+async def bot(server: StandInTelegram, retry: RetryMiddleware) -> AsyncIterator[Bot]:
     bot = _bot(server, retry)
     yield bot
     await bot.session.close()
 
 
 async def test_flood_wait_is_honoured_then_the_reply_is_sent_once(
-    server: FaultyTelegram, bot: Bot, retry: RetryMiddleware
+    server: StandInTelegram, bot: Bot, retry: RetryMiddleware
 ) -> None:
     server.fail("sendMessage", Fault.retry_after(1), times=2)
     started = time.monotonic()
@@ -68,7 +68,7 @@ async def test_flood_wait_is_honoured_then_the_reply_is_sent_once(
     assert retry.retries == 2
 
 
-async def test_a_flood_wait_over_the_cap_is_not_slept_through(server: FaultyTelegram,
+async def test_a_flood_wait_over_the_cap_is_not_slept_through(server: StandInTelegram,
                                                               bot: Bot) -> None:
     server.fail("sendMessage", Fault.retry_after(60))
     started = time.monotonic()
@@ -82,7 +82,7 @@ async def test_a_flood_wait_over_the_cap_is_not_slept_through(server: FaultyTele
 @pytest.mark.parametrize("method", ["getMe", "sendChatAction", "answerCallbackQuery",
                                     "editMessageText"])
 async def test_idempotent_methods_survive_5xx_drops_and_bad_gateways(
-    server: FaultyTelegram, bot: Bot, method: str
+    server: StandInTelegram, bot: Bot, method: str
 ) -> None:
     server.fail(method, Fault.error(500), Fault.drop(), Fault.html(502))
     if method == "getMe":
@@ -100,7 +100,7 @@ async def test_idempotent_methods_survive_5xx_drops_and_bad_gateways(
 @pytest.mark.parametrize("fault", [Fault.error(500), Fault.drop(), Fault.html(502)],
                          ids=["500", "drop", "html-502"])
 async def test_a_reply_that_may_have_been_delivered_is_not_sent_twice(
-    server: FaultyTelegram, bot: Bot, fault: Fault
+    server: StandInTelegram, bot: Bot, fault: Fault
 ) -> None:
     server.fail("sendMessage", fault)
     with pytest.raises((TelegramServerError, TelegramNetworkError, ClientDecodeError)):
@@ -108,14 +108,14 @@ async def test_a_reply_that_may_have_been_delivered_is_not_sent_twice(
     assert len(server.calls_of("sendMessage")) == 1
 
 
-async def test_telegram_restarting_is_retried_even_for_a_reply(server: FaultyTelegram,
+async def test_telegram_restarting_is_retried_even_for_a_reply(server: StandInTelegram,
                                                                bot: Bot) -> None:
     server.fail("sendMessage", Fault.error(500, "Internal Server Error: restart"))
     await bot.send_message(CHAT, "answer")
     assert len(server.sent_to(CHAT)) == 1
 
 
-async def test_a_reply_is_retried_when_the_connection_was_refused(server: FaultyTelegram,
+async def test_a_reply_is_retried_when_the_connection_was_refused(server: StandInTelegram,
                                                                   bot: Bot) -> None:
     await bot.get_me()  # the port is known and was open
     await server.stop()
@@ -136,7 +136,7 @@ async def test_a_reply_is_retried_when_the_connection_was_refused(server: Faulty
     assert len(server.sent_to(CHAT)) == 1
 
 
-async def test_retries_are_bounded_with_growing_delays(server: FaultyTelegram) -> None:
+async def test_retries_are_bounded_with_growing_delays(server: StandInTelegram) -> None:
     delays: list[float] = []
 
     async def no_sleep(seconds: float) -> None:
@@ -154,7 +154,7 @@ async def test_retries_are_bounded_with_growing_delays(server: FaultyTelegram) -
     assert delays == [0.5, 1.0, 2.0, 2.0]
 
 
-async def test_polling_errors_are_left_to_the_dispatchers_backoff(server: FaultyTelegram,
+async def test_polling_errors_are_left_to_the_dispatchers_backoff(server: StandInTelegram,
                                                                   bot: Bot) -> None:
     server.fail("getUpdates", Fault.error(502, "Bad Gateway"))
     with pytest.raises(TelegramServerError):
@@ -165,7 +165,7 @@ async def test_polling_errors_are_left_to_the_dispatchers_backoff(server: Faulty
     assert len(server.calls_of("getUpdates")) == 3
 
 
-async def test_client_errors_are_not_retried(server: FaultyTelegram, bot: Bot) -> None:
+async def test_client_errors_are_not_retried(server: StandInTelegram, bot: Bot) -> None:
     server.fail("sendChatAction", Fault.error(400, "Bad Request: chat not found"))
     with pytest.raises(TelegramBadRequest):
         await bot.send_chat_action(CHAT, "typing")
@@ -173,7 +173,7 @@ async def test_client_errors_are_not_retried(server: FaultyTelegram, bot: Bot) -
 
 
 async def test_slow_replies_are_waited_for_and_timeouts_retried_only_when_safe(
-    server: FaultyTelegram, retry: RetryMiddleware
+    server: StandInTelegram, retry: RetryMiddleware
 ) -> None:
     bot = _bot(server, retry, timeout=1)
     try:

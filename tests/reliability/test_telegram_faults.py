@@ -17,7 +17,7 @@ from tests.reliability.bot_process import (
     running_bot,
     wait_until_polling,
 )
-from tests.reliability.faulty_telegram import Fault, FaultyTelegram, Sent
+from tests.stand_in_api import Fault, Sent, StandInTelegram
 
 QUESTION = "When did Rubio and Lavrov meet in person?"
 CITED = re.compile(r"<code>\d{3}_[0-9a-f]{16}\.txt</code>")
@@ -25,16 +25,16 @@ APOLOGY = "Sorry, something went wrong"
 Figures = dict[str, float]
 
 
-def _answers(server: FaultyTelegram, chat: int) -> list[Sent]:
+def _answers(server: StandInTelegram, chat: int) -> list[Sent]:
     return [s for s in server.sent_to(chat) if CITED.search(s.text)]
 
 
-async def _answered(server: FaultyTelegram, chat: int, timeout: float = 60) -> float:
+async def _answered(server: StandInTelegram, chat: int, timeout: float = 60) -> float:
     return await server.wait_for(lambda: bool(server.sent_to(chat)), timeout,
                                  f"a reply to user {chat}")
 
 
-async def _polls_fail(server: FaultyTelegram, figures: Figures) -> None:
+async def _polls_fail(server: StandInTelegram, figures: Figures) -> None:
     """getUpdates fails five ways in a row while a question waits in the queue."""
     server.fail("getUpdates", Fault.error(500), Fault.html(502), Fault.drop(),
                 Fault.slow(2.5), Fault.error(503, "Service Unavailable"))
@@ -47,7 +47,7 @@ async def _polls_fail(server: FaultyTelegram, figures: Figures) -> None:
     figures["5 failed polls: s to answer the waiting question"] = seconds
 
 
-async def _flood_control_on_the_reply(server: FaultyTelegram, figures: Figures) -> None:
+async def _flood_control_on_the_reply(server: StandInTelegram, figures: Figures) -> None:
     server.fail("sendMessage", Fault.retry_after(1), times=2)
     server.message(102, QUESTION)
     await _answered(server, 102)
@@ -58,14 +58,14 @@ async def _flood_control_on_the_reply(server: FaultyTelegram, figures: Figures) 
     assert attempts[-1].at - attempts[0].at >= 2.0
 
 
-async def _restart_and_typing_trouble(server: FaultyTelegram) -> None:
+async def _restart_and_typing_trouble(server: StandInTelegram) -> None:
     server.fail("sendMessage", Fault.error(500, "Internal Server Error: restart"))
     server.fail("sendChatAction", Fault.error(500), Fault.drop())
     server.message(103, QUESTION)
     await _answered(server, 103)
 
 
-async def _an_ambiguous_failure_of_the_reply(server: FaultyTelegram) -> None:
+async def _an_ambiguous_failure_of_the_reply(server: StandInTelegram) -> None:
     """A 500 on the reply: it may have been delivered, so it is not sent again; the error
     handler apologises instead of leaving the user in silence."""
     server.fail("sendMessage", Fault.error(500))
@@ -78,7 +78,7 @@ async def _an_ambiguous_failure_of_the_reply(server: FaultyTelegram) -> None:
     assert len(failed) == 1
 
 
-async def _an_outage(server: FaultyTelegram, figures: Figures) -> None:
+async def _an_outage(server: StandInTelegram, figures: Figures) -> None:
     """Every call 502 for 5 s while three users ask; then it recovers."""
     users = (105, 106, 107)
     server.outage = Fault.error(502, "Bad Gateway")
@@ -94,7 +94,7 @@ async def _an_outage(server: FaultyTelegram, figures: Figures) -> None:
     figures["5 s outage (502): s from recovery to 3 answers"] = time.monotonic() - recovered
 
 
-async def _the_api_gone(server: FaultyTelegram, figures: Figures) -> None:
+async def _the_api_gone(server: StandInTelegram, figures: Figures) -> None:
     """Nothing listening (connection refused) for 3 s while a user asks."""
     await server.stop()
     server.message(108, QUESTION)
@@ -107,7 +107,7 @@ async def _the_api_gone(server: FaultyTelegram, figures: Figures) -> None:
 
 async def test_the_bot_rides_out_telegram_faults(tmp_path: Path, seeds_copy: Path,
                                                  index_copy: Path) -> None:
-    server = FaultyTelegram(TOKEN)
+    server = StandInTelegram(TOKEN)
     await server.start()
     figures: Figures = {}
     try:
