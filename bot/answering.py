@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from bot.cache import TtlLru
 from bot.stats import BotStats
+from index.question_text import normalize_question
 from index.service import NewsIndex
 from index.types import Answer, Article, Chunk
 
@@ -104,7 +105,7 @@ class Answerer:
 
     async def ask(self, question: str) -> Page:
         """The first page of the answer to a new question (cut to size, not refused)."""
-        question = question.strip()
+        question = normalize_question(question)
         cut_to = None
         if len(question) > self.max_question_chars:
             question = question[: self.max_question_chars]
@@ -176,7 +177,7 @@ class Answerer:
         stops waiting and comes back `superseded`.
         """
         self.stats.record_inline()
-        question = query.strip()[: self.max_question_chars]
+        question = normalize_question(query)[: self.max_question_chars]
         key = normalize_query(question)
         generation = self.news.current.generation
         tag = generation_tag(generation)
@@ -202,7 +203,10 @@ class Answerer:
             return InlineAnswer(answer, generation_tag(used), fresh=True)
         if overtaken.is_set():
             return InlineAnswer(None, tag, fresh=False, superseded=True)
-        logger.info("inline query over budget, serving a cached prefix: %r", key[:60])
+        # what users type is theirs: its length at INFO, its text only at DEBUG
+        logger.info("inline query over its %.1f s budget (%d characters), serving a cached "
+                    "prefix", self.inline_budget, len(key))
+        logger.debug("over budget: %r", key[:60])
         return InlineAnswer(self._longest_prefix(generation, key), tag, fresh=False)
 
     def _done_typing(self, user_id: int | None, event: asyncio.Event) -> None:

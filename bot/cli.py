@@ -20,6 +20,7 @@ from bot.settings import Settings, describe_errors
 from index.errors import NewsIndexError
 from index.formatting import answer_to_dict, render_plain
 from index.language import detect_language
+from index.question_text import normalize_question
 from index.service import NewsIndex
 from index.timeline import render_timeline_plain
 from index.types import Lang
@@ -153,7 +154,7 @@ def _sources(news: NewsIndex) -> int:
 
 def _ask(news: NewsIndex, questions: Iterable[str], as_json: bool, out: TextIO) -> int:
     for i, question in enumerate(questions):
-        answer = news.answer(question)
+        answer = news.answer(normalize_question(question))
         if as_json:
             out.write(json.dumps(answer_to_dict(answer), ensure_ascii=False) + "\n")
         else:
