@@ -59,6 +59,8 @@ _LATIN_WORD = re.compile(r"^[a-z]+$")
 class BridgeParams:
     min_similarity: float = DEFAULT_MIN_SIMILARITY
     min_gap: float = DEFAULT_MIN_GAP
+    # stems this close to the nearest one are taken too
+    band: float = 0.01
     max_new_words: int = DEFAULT_MAX_NEW_WORDS
 
 
@@ -125,24 +127,28 @@ class Bridge:
         sims = self._word_vectors(chosen, embedder) @ self.vectors.T
         return self._pick(sims)
 
-    def translate_word(self, word: str, embedder: Embedder) -> str | None:
-        """The Russian stem one English word means, if the bridge is sure of one."""
+    def translate_word(self, word: str, embedder: Embedder) -> list[str]:
+        """The Russian stems one English word means, if the bridge is sure of any."""
         if not self.size or not _LATIN_WORD.match(word.lower()):
-            return None
-        picked = self._pick(self._word_vectors([word.lower()], embedder) @ self.vectors.T)
-        return picked[0] if picked else None
+            return []
+        return self._pick(self._word_vectors([word.lower()], embedder) @ self.vectors.T)
 
     def _pick(self, sims: npt.NDArray[np.float32]) -> list[str]:
-        out: list[str] = []
-        k = min(GAP_NEIGHBOURS + 1, sims.shape[1])
-        for row in sims:
-            top = np.argpartition(-row, k - 1)[:k]
-            top = top[np.argsort(-row[top])]
-            best = float(row[top[0]])
-            rest = float(row[top[1:]].mean()) if k > 1 else 0.0
-            if best >= self.params.min_similarity and best - rest >= self.params.min_gap:
-                out.append(self.stems[int(top[0])])
-        return list(dict.fromkeys(out))
+        return list(dict.fromkeys(s for row in sims for s in self._pick_row(row)))
+
+    def _pick_row(self, row: npt.NDArray[np.float32]) -> list[str]:
+        """The stems one word translates to: the nearest, if similar enough and clearly nearer
+        than the word's other neighbours, with the stems almost as near (американск beside
+        америк: which of them is nearest depends on what else the vocabulary holds, so taking
+        both keeps an answer from changing when unrelated articles are added)."""
+        k = min(GAP_NEIGHBOURS + 1, len(row))
+        top = np.argpartition(-row, k - 1)[:k]
+        top = top[np.argsort(-row[top])]
+        best = float(row[top[0]])
+        rest = float(row[top[1:]].mean()) if k > 1 else 0.0
+        if best < self.params.min_similarity or best - rest < self.params.min_gap:
+            return []
+        return [self.stems[int(i)] for i in top if float(row[i]) >= best - self.params.band]
 
     def _word_vectors(self, words_: list[str], embedder: Embedder) -> Vectors:
         with self._lock:

@@ -129,7 +129,8 @@ def build_from_articles(
             chunks.append(chunk)
             texts.append(passage_text(chunk, article.title))
     # names across scripts, then dates: each chunk's ISO dates and each article's event date
-    names = NameTable.build(a.text for a in articles)
+    # captions name people and places too ("Марко Рубио и Сергей Лавров. … Малайзия")
+    names = NameTable.build(f"{a.text}\n{contexts.get(a.source, '')}" for a in articles)
     articles, chunks = annotate_events(articles, contexts, chunks, names)
 
     cache = _vector_cache(previous, embedder)

@@ -24,19 +24,27 @@ from index.types import Hit
 # weights of the sentence score: cosine + OVERLAP × share of the question's stems it holds
 # + TYPE_FIT when it holds what the question asks for (calibrated on the news QA dev split,
 # BENCHMARKS.md)
-OVERLAP_WEIGHT = 0.04
-TYPE_FIT_WEIGHT = 0.02
+OVERLAP_WEIGHT = 0.1
+TYPE_FIT_WEIGHT = 0.1
+# an answer often leans on the sentence before it ("Сумма сделки — 2,7 млрд долларов" after the
+# one that names the deal): a sentence's cosine is blended with its predecessor's by this much
+CONTEXT_WEIGHT = 0.4
 
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _NUMBER = re.compile(
-    r"\d|\b(?:один|одна|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|сот\w*|"
+    r"(?<![\w.,])\d[\d\s.,]*\d?(?![\w])|\b(?:один|одна|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|сот\w*|"
     r"тысяч\w*|миллион\w*|миллиард\w*|десятк\w*|дюжин\w*|половин\w*|one|two|three|four|five|"
     r"six|seven|eight|nine|ten|hundreds?|thousands?|millions?|billions?|dozens?)\b",
     re.IGNORECASE)
 _DURATION = re.compile(
     r"\b(?:лет|год\w*|месяц\w*|недел\w*|дн\w*|день|сут\w*|час\w*|минут\w*|секунд\w*|век\w*|"
     r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?)\b", re.IGNORECASE)
-_PLACE = re.compile(r"\b(?:в|во|на|из|под|близ|около|in|at|near|from)\s+[A-ZА-ЯЁ][\w-]+")
+_PLACE = re.compile(r"\b(?:в|во|на|из|под|близ|около|in|at|near|from)\s+([A-ZА-ЯЁ][\w-]+)")
+_MONEY = re.compile(r"руб|долл|евро|франк|фунт|иен|юан|грив|\$|€|£|dollar|euro|pound|yen",
+                    re.IGNORECASE)
+_BECAUSE = re.compile(
+    r"\b(?:причин\w*|из-за|потому|поскольку|так как|в связи|вследствие|благодаря|"
+    r"объясни\w*|связан\w*|because|due to|owing to|reason\w*|since)\b", re.IGNORECASE)
 _NAME_KINDS = {"who": ("person", "org", "name"), "where": ("place",)}
 
 
@@ -51,20 +59,47 @@ class Evidence:
     fits: bool
 
 
-def fits(index: CorpusIndex, sentence: str, asks: str | None) -> bool:
-    """Does the sentence hold the kind of thing the question asks for?"""
+def fits(
+    index: CorpusIndex, sentence: str, asks: str | None, question: set[str],
+    unit: str | None = None,
+) -> bool:
+    """Does the sentence hold the kind of thing the question asks for, and something the
+    question does not already say? (A sentence that restates the question names its people,
+    places and numbers too; the answer is what the question lacks.) `unit` is what a "how
+    many" question counts (index/questions.py `counted`)."""
     if asks is None:
         return False
+    if asks == "why":
+        return bool(_BECAUSE.search(sentence))
     if asks == "when":
-        return any(m.day for m in find_dates(sentence)) or bool(_YEAR.search(sentence))
-    if asks == "how_many":
-        return bool(_NUMBER.search(sentence))
-    if asks == "how_long":
-        return bool(_NUMBER.search(sentence)) and bool(_DURATION.search(sentence))
+        return any(m.day and not _said(sentence[m.start:m.end], question)
+                   for m in find_dates(sentence)) or any(
+            not _said(y, question) for y in _YEAR.findall(sentence))
+    if asks in ("how_many", "how_long"):
+        numbers = [m.group() for m in _NUMBER.finditer(sentence)
+                   if not _said(m.group(), question)]
+        if not numbers:
+            return False
+        if asks == "how_long":
+            return bool(_DURATION.search(sentence))
+        if unit == "money":
+            return bool(_MONEY.search(sentence))
+        # the number must count what the question counts («сколько журналистов»)
+        return unit is None or unit in tokenize(sentence) or (
+            unit.startswith(("процент", "percent")) and "%" in sentence)
     kinds = _NAME_KINDS.get(asks, ())
-    if any(index.names.entries[n].kind in kinds for n in index.names.names_in(sentence)):
-        return True
-    return asks == "where" and bool(_PLACE.search(sentence))
+    for name in index.names.names_in(sentence):
+        entry = index.names.entries[name]
+        if entry.kind in kinds and not set(entry.stems) & question:
+            return True
+    return asks == "where" and any(not _said(m.group(1), question)
+                                   for m in _PLACE.finditer(sentence))
+
+
+def _said(text: str, question: set[str]) -> bool:
+    """Is this part of the sentence already in the question (by stems)?"""
+    stems = set(tokenize(text))
+    return bool(stems) and stems <= question
 
 
 def sentence_evidence(
@@ -73,19 +108,24 @@ def sentence_evidence(
     query_vector: npt.NDArray[np.float32],
     query_stems: set[str],
     asks: str | None,
+    overlap_weight: float = OVERLAP_WEIGHT,
+    type_fit_weight: float = TYPE_FIT_WEIGHT,
+    unit: str | None = None,
 ) -> Evidence:
     """The sentence of `hit`'s chunk that answers best."""
     texts = chunk_sentence_texts(hit.chunk)
     cosines = index.sentences_of(hit.chunk_id) @ query_vector
     best: Evidence | None = None
     for i, text in enumerate(texts):
-        if not text:
+        if not text or i >= len(cosines):
             continue
         stems = set(tokenize(text))
         overlap = len(stems & query_stems) / len(query_stems) if query_stems else 0.0
-        fit = fits(index, text, asks)
-        cosine = float(cosines[i]) if i < len(cosines) else 0.0
-        score = cosine + OVERLAP_WEIGHT * overlap + (TYPE_FIT_WEIGHT if fit else 0.0)
+        fit = fits(index, text, asks, query_stems, unit)
+        cosine = float(cosines[i])
+        before = float(cosines[i - 1]) if i > 0 else cosine
+        score = ((cosine + CONTEXT_WEIGHT * before) / (1 + CONTEXT_WEIGHT)
+                 + overlap_weight * overlap + (type_fit_weight if fit else 0.0))
         if best is None or score > best.score:
             best = Evidence(i, score, cosine, fit)
     return best or Evidence(0, 0.0, 0.0, False)

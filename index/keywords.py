@@ -154,6 +154,18 @@ class KeywordIndex:
                 found += weight
         return found / total if total else 0.0
 
+    def query_weight(self, query_tokens: list[str]) -> float:
+        """The most BM25 any chunk could score for these tokens: the sum of their IDFs (a
+        term's score tends to its IDF as its frequency grows), an unseen stem counting as the
+        rarest. A chunk's score over this is the share of the question it matches, a figure
+        that does not move with whatever other chunks the corpus holds."""
+        n = max(self._size, 1)
+        total = 0.0
+        for t in query_tokens:
+            df = self._doc_freq.get(t, 0)
+            total += float(np.log(1 + (n - max(df, 1) + 0.5) / (max(df, 1) + 0.5)))
+        return total
+
     def scores(self, query_tokens: list[str]) -> npt.NDArray[np.float32]:
         """BM25 score of every chunk (0 where no stem matches)."""
         out = np.zeros(self._size, dtype=np.float32)

@@ -39,23 +39,28 @@ def _bridged(
 
 def term_stems(
     index: CorpusIndex, term: KeyTerm, embedder: Embedder | None = None
-) -> frozenset[str]:
-    """The corpus stems a key term of the question stands for: its own, its corpus names' in
-    either script and word form (Lavrov → лавров), and for a Latin word the Russian stem the
-    bridge translates it to. Empty when no article holds it. A term of several words (Марко
-    Рубио, Kuala Lumpur) is held where any of its words is."""
-    out: set[str] = set()
-    keywords = index.keywords
+) -> tuple[frozenset[str], ...]:
+    """For each word of a key term of the question, the corpus stems it stands for: its own,
+    its corpus names' in either script and word form (Lavrov → лавров), and for a Latin word
+    the Russian stems the bridge translates it to. Empty where no article holds the word."""
+    if index.context_stems is None:
+        index.context_stems = frozenset(tokenize("\n".join(index.contexts.values())))
+    captions = index.context_stems
+
+    def held(stem: str) -> bool:
+        return index.keywords.coverage([stem]) > 0 or stem in captions
+
+    if term.kind == "month":  # one stem, whatever the question's language
+        return (frozenset(s for s in term.stems if held(s)),)
+    out: list[frozenset[str]] = []
     for word in words(term.text) or [term.text.lower()]:
-        found = {s for s in stem_words([word]) if keywords.coverage([s]) > 0}
+        found = {s for s in stem_words([word]) if held(s)}
         for lemma in index.names.match(word):
-            found.update(s for s in index.names.entries[lemma].stems if keywords.coverage([s]) > 0)
+            found.update(s for s in index.names.entries[lemma].stems if held(s))
         if not found and embedder is not None and index.bridge is not None and word.isascii():
-            stem = index.bridge.translate_word(word, embedder)
-            if stem is not None:
-                found.add(stem)
-        out.update(found)
-    return frozenset(out)
+            found.update(index.bridge.translate_word(word, embedder))
+        out.append(frozenset(found))
+    return tuple(out)
 
 
 def article_stems(index: CorpusIndex, source: str) -> frozenset[str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from index.keywords import stem_words, tokenize, words
 from index.names import _morph, lemma_and_kind
 
-Asks = str  # "when", "where", "who", "how_many", "how_long"
+Asks = str  # "when", "where", "who", "why", "how_many", "how_long"
 
 # the order matters: "how long" before "how many", "в каком году" before "в каком"
 _ASKS: tuple[tuple[Asks, re.Pattern[str]], ...] = (
@@ -35,6 +35,8 @@ _ASKS: tuple[tuple[Asks, re.Pattern[str]], ...] = (
         r"\b(где|куда|откуда|в каком (?:городе|месте|регионе|районе|здании)|в какой стране|"
         r"в какую страну|where|in which city|in what city|which country|what country)\b",
         re.IGNORECASE)),
+    ("why", re.compile(r"\b(почему|зачем|отчего|по какой причине|из-за чего|за что|why|"
+                       r"for what reason)\b", re.IGNORECASE)),
     ("who", re.compile(
         r"(?<![\w-])(кто|кого|кому|кем|ком|чей|чья|чьё|чье|чьи|who|whom|whose|"
         r"какая (?:компания|организация)|какой (?:банк|человек)|which company|"
@@ -47,17 +49,31 @@ _EN_PLAIN = frozenset({
     "from", "had", "has", "have", "how", "i", "if", "in", "is", "it", "its", "of", "on", "or",
     "tell", "the", "to", "was", "were", "what", "when", "where", "which", "who", "whom", "whose",
     "why", "will", "with", "would", "please", "me", "explain", "give", "show", "list", "say",
-    "said", "mr", "mrs", "ms", "dr",
+    "said", "mr", "mrs", "ms", "dr", "january", "february", "march", "april", "june", "july",
+    "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday",
 })
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _NAME_TAGS = ("Name", "Surn", "Geox", "Orgn")
+# a month the question names ("в марте", "in March") bounds the answer: the report must
+# mention it. Each month's Russian stem, found from its Russian or English word
+_MONTH_STEMS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
+                "октябр", "ноябр", "декабр")
+_MONTH = re.compile(
+    r"(?<![\w-])(январ[а-я]*|феврал[а-я]*|март[а-я]?|апрел[а-я]*|ма[йяе]|июн[а-я]*|июл[а-я]*"
+    r"|август[а-я]*|сентябр[а-я]*|октябр[а-я]*|ноябр[а-я]*|декабр[а-я]*|january|february"
+    r"|march|april|may|june|july|august|september|october|november|december)(?![\w-])",
+    re.IGNORECASE)
+_EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+              "september", "october", "november", "december")
 
 
 def asks(question: str) -> Asks | None:
-    """What the question asks for: "when", "where", "who", "how_many", "how_long" or None."""
+    """What the question asks for: "when", "where", "who", "why", "how_many", "how_long" or
+    None."""
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind
@@ -71,7 +87,7 @@ class KeyTerm:
 
     text: str
     stems: tuple[str, ...]
-    kind: str  # "name", "year" or "latin"
+    kind: str  # "name", "year" or "month"
 
 
 def key_terms(question: str) -> list[KeyTerm]:
@@ -82,6 +98,8 @@ def key_terms(question: str) -> list[KeyTerm]:
     «лавров» too); consecutive capitalised words are one term (Марко Рубио, Kuala Lumpur).
     """
     tokens = [(m.group(), m.start()) for m in _WORD.finditer(question)]
+    # a Latin word in a Russian question is a name as written (Facebook, fb.com, HP)
+    russian = len(_CYRILLIC.findall(question)) > len(re.findall(r"[A-Za-z]", question))
     terms: list[list[str]] = []
     kinds: list[str] = []
     previous_end = -2
@@ -90,7 +108,7 @@ def key_terms(question: str) -> list[KeyTerm]:
         if not clean or (clean.isdigit() and not _YEAR.match(clean)):
             previous_end = -2
             continue
-        kind = _term_kind(clean, first=i == 0)
+        kind = _term_kind(clean, first=i == 0, russian=russian)
         if kind is None:
             previous_end = -2
             continue
@@ -101,20 +119,33 @@ def key_terms(question: str) -> list[KeyTerm]:
             terms.append([clean])
             kinds.append(kind)
         previous_end = start + len(word)
-    out = []
+    out = [KeyTerm(m.group(), (_month_stem(m.group()),), "month")
+           for m in _MONTH.finditer(question)
+           # "May" opens English questions as a verb too
+           if not (m.group().lower() == "may" and m.group()[0].isupper() and m.start() == 0)]
     for parts, kind in zip(terms, kinds, strict=True):
         stems = tuple(dict.fromkeys(s for p in parts for s in stem_words(words(p)) or [p.lower()]))
         out.append(KeyTerm(" ".join(parts), stems, kind))
     return out
 
 
-def _term_kind(word: str, first: bool) -> str | None:
+def _month_stem(word: str) -> str:
+    low = word.lower()
+    if low in _EN_MONTHS:
+        return _MONTH_STEMS[_EN_MONTHS.index(low)]
+    return next(stem for stem in sorted(_MONTH_STEMS, key=len, reverse=True)
+                if low.startswith(stem))
+
+
+def _term_kind(word: str, first: bool, russian: bool = False) -> str | None:
     if _YEAR.match(word):
         return "year"
     if _LATIN.match(word):
         low = word.lower()
         if low in _EN_PLAIN or len(low) < 2:
             return None
+        if russian:
+            return "name"
         if word[0].isupper() and (not first or word.isupper()):
             return "name" if not word.isupper() or len(word) > 1 else None
         return None
@@ -134,3 +165,33 @@ def _term_kind(word: str, first: bool) -> str | None:
 def content_stems(question: str) -> set[str]:
     """The question's stems, for sentence overlap."""
     return set(tokenize(question))
+
+
+_HOW_MANY = re.compile(r"\b(?:сколько|скока|how many|how much)\s+([\w-]+)", re.IGNORECASE)
+_MONEY_WORDS = re.compile(
+    r"^(?:сто\w+|денег|деньги|заплатил\w*|потратил\w*|выделил\w*|заработал\w*|cost\w*|"
+    r"money|pay|paid|spent|did|does|do|is|was|will)$", re.IGNORECASE)
+
+
+def counted(question: str) -> str | None:
+    """What a "how many" question counts: "money", or the stem of the counted noun
+    («сколько журналистов» → журналист), or None when it does not say."""
+    m = _HOW_MANY.search(question)
+    if m is None:
+        return None
+    word = m.group(1)
+    if re.search(r"\bза\s+(?:сколько|скока)\b", question, re.IGNORECASE):
+        return "money"  # «за сколько купили»: a price
+    if word.isascii() and not m.group().lower().startswith("how"):
+        return None  # a Latin name after «сколько» (HP, Facebook) is not what is counted
+    if _MONEY_WORDS.match(word) and (not word.isascii() or "much" in m.group().lower()
+                                     or word.lower().startswith(("cost", "pa", "spen", "mon"))):
+        return "money"
+    if word.isascii():
+        stems = stem_words(words(word))
+        return stems[0] if stems else None
+    parses = _morph().parse(word.lower())
+    if parses and "NOUN" in parses[0].tag and "Name" not in parses[0].tag:
+        stems = stem_words(words(word))
+        return stems[0] if stems else None
+    return None

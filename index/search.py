@@ -21,7 +21,7 @@ import numpy.typing as npt
 from index.store import CorpusIndex
 from index.types import Hit
 
-DEFAULT_KEYWORD_WEIGHT = 0.07
+DEFAULT_KEYWORD_WEIGHT = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +45,17 @@ def search(
 
     # the best BM25 chunks, found without scoring every chunk a common word occurs in
     keyword_ids, keyword_best = index.keywords.top(query_tokens, params.candidates)
-    coverage = index.keywords.coverage(query_tokens)
     top_keyword = float(keyword_best.max()) if keyword_ids.size else 0.0
     ids = np.union1d(dense_ids, keyword_ids) if top_keyword > 0 else np.unique(dense_ids)
 
-    # exact cosine and BM25 for every candidate, whichever side found it
+    # exact cosine and BM25 for every candidate, whichever side found it; BM25 as the share
+    # of the question's weight a chunk matches (not over the best candidate's: that would move
+    # whenever an article that matches better is added)
     dense = index.vectors[ids] @ q
-    keyword = (index.keywords.score_of(query_tokens, ids) / top_keyword if top_keyword > 0
+    most = index.keywords.query_weight(query_tokens)
+    keyword = (index.keywords.score_of(query_tokens, ids) / most if top_keyword > 0 and most > 0
                else np.zeros(len(ids)))
-    fused = dense + params.keyword_weight * coverage * keyword
+    fused = dense + params.keyword_weight * keyword
     order = np.argsort(-fused, kind="stable")
     return [
         Hit(

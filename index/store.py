@@ -84,6 +84,9 @@ class CorpusIndex:
     # each article's stems, filled as questions need them (index/query.py): owned by the
     # generation, so it is bounded by the corpus and goes with it
     article_stems: dict[str, frozenset[str]] = field(default_factory=dict)
+    # the stems of every article's captions and datelines (not searched, but what they name
+    # is in the articles), filled when first needed
+    context_stems: frozenset[str] | None = None
 
     @property
     def size(self) -> int:
