@@ -30,6 +30,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.answering import Answerer
+from bot.chat_state import BoundedMemoryStorage
 from bot.handlers import create_routers
 from bot.healthcheck import Heartbeat
 from bot.jobs import AdminJobs
@@ -77,7 +78,8 @@ def build_services(settings: Settings, news: NewsIndex) -> Services:
 
 def create_dispatcher(settings: Settings, services: Services | None = None) -> Dispatcher:
     """A Dispatcher with the middlewares and fresh routers (services, if given, built in)."""
-    dp = Dispatcher(**(services.workflow_data() if services else {}))
+    dp = Dispatcher(storage=BoundedMemoryStorage(),
+                    **(services.workflow_data() if services else {}))
     throttling = ThrottlingMiddleware(settings.throttle_seconds)
     dp.message.middleware(throttling)
     dp.callback_query.middleware(throttling)

@@ -6,11 +6,15 @@ follow-up that is only a question word takes the previous question with that wor
 other follow-up keeps its own words and carries the previous question's subject after them.
 A question that stands on its own (it names its own subject and is not phrased as a
 continuation) is left as it is.
+
+In a conversation (`follow`), every follow-up is read with the last question that stood on
+its own, never with the follow-up before it: a chain of follow-ups does not nest.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # question words, with the same question in the other language (for a swap across languages)
 _WH = {
@@ -142,3 +146,24 @@ def _subject(previous: str) -> str:
         return ""
     start = previous.find(words[i])
     return re.sub(r"[?!.…\s]+$", "", previous[start:]).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    searched: str  # the question to search
+    original: str  # the question the next one is read with
+
+
+def follow(question: str, original: str | None) -> FollowUp:
+    """`question` in a conversation whose last question that stood on its own is `original`.
+
+    A follow-up is read with `original` and keeps it for the next one; any other question
+    becomes the new original. So the 99th "and where?" in a row is read with the same
+    question as the first, instead of with the 98 before it ("Где сказал Рубио? (говорили?
+    (сказал Рубио? (…)))", until the question limit cut it).
+    """
+    question = question.strip()
+    searched = contextualize(question, original)
+    if original and searched != question:
+        return FollowUp(searched, original.strip())
+    return FollowUp(searched, question)

@@ -13,7 +13,8 @@ from aiogram.types import Message
 from bot.answering import Answerer
 from bot.replies import answer_question
 from bot.texts import t, user_lang
-from index.followups import contextualize
+from index.followups import follow
+from index.question_text import normalize_question
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +26,13 @@ async def ask_command(message: Message, command: CommandObject, answerer: Answer
 
 
 async def question(message: Message, answerer: Answerer, state: FSMContext) -> None:
-    # a short follow-up ("and where?") is read with the question before it, per chat
-    previous = (await state.get_data()).get("previous_question")
-    searched = contextualize(message.text or "", previous if isinstance(previous, str) else None)
-    await state.update_data(previous_question=searched)
-    await answer_question(message, searched, answerer, reply=False)
+    # a short follow-up ("and where?") is read with the last question that stood on its own,
+    # per chat (the state expires: bot/chat_state.py)
+    text = normalize_question(message.text or "")
+    original = (await state.get_data()).get("original_question")
+    step = follow(text, original if isinstance(original, str) else None)
+    await state.update_data(original_question=step.original[: answerer.max_question_chars])
+    await answer_question(message, step.searched, answerer, reply=False)
 
 
 async def unknown_command(message: Message) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.followups import contextualize, is_followup
+from index.followups import FollowUp, contextualize, follow, is_followup
 from index.formatting import answer_to_dict
 from index.service import NewsIndex
 
@@ -64,3 +64,29 @@ def test_followup_about_what_rubio_said(seed_news: NewsIndex) -> None:
     assert answer.items[0].source == MEETING
     assert "сказал Рубио" in answer.items[0].excerpt
     assert answer.event_date is None
+
+
+FOLLOW_UPS = ("а что сказал Рубио?", "а где?", "о чем говорили?")
+
+
+def test_a_chain_of_follow_ups_is_read_with_the_original_question_only() -> None:
+    original: str | None = None
+    searched = []
+    for question in (MET_RU, *FOLLOW_UPS * 33):  # the 99th follow-up, as in the issue
+        step = follow(question, original)
+        searched.append(step.searched)
+        original = step.original
+    assert original == MET_RU
+    assert searched[1:4] == ["что сказал Рубио? (Рубио и Лавров встретились лично)",
+                             "Где Рубио и Лавров встретились лично?",
+                             "о чем говорили? (Рубио и Лавров встретились лично)"]
+    assert searched[1:] == searched[1:4] * 33  # no nesting: the 99th reads like the 3rd
+    assert max(map(len, searched)) < len(MET_RU) + max(map(len, FOLLOW_UPS))
+
+
+def test_a_question_of_its_own_starts_a_new_conversation() -> None:
+    step = follow("Когда Трамп говорил с Путиным?", MET_RU)
+    assert step == FollowUp("Когда Трамп говорил с Путиным?", "Когда Трамп говорил с Путиным?")
+    assert follow("а где?", step.original).searched == "Где Трамп говорил с Путиным?"
+    # with nothing before it, a follow-up is read as it is and remembered as it is
+    assert follow(" а где? ", None) == FollowUp("а где?", "а где?")
