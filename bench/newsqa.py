@@ -348,7 +348,7 @@ def breakdown(results: Sequence[Result]) -> dict[str, list[Row]]:
                for corpus in CORPORA if any(r.corpus == corpus for r in results)]
     overall.append(summarise("not answerable", [r for r in results if r.kind != "answerable"]))
     overall.append(summarise("all", results))
-    return {"kind × language": by_kind, "style": by_style, "overall": overall}
+    return {"by kind × language": by_kind, "by style": by_style, "overall": overall}
 
 
 def _pct(value: float | None) -> str:
@@ -377,9 +377,14 @@ def markdown_table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
+LEGEND = ("found, source, excerpt, bold: shares of the answerable questions (the first item cited;"
+          " bold = the gold answer in its bold sentence); date: of those with a gold date; "
+          "silent: of the questions that are not answerable; p50/p95: per question, all.")
+
+
 def report(results: Sequence[Result], split: Split) -> str:
     """The tables for `split` (dev, held and both with "all") and the failed questions."""
-    parts = []
+    parts = [LEGEND]
     splits: list[tuple[str, list[Result]]] = [(split, list(results))]
     if split == "all":
         splits = [(s, [r for r in results if r.split == s]) for s in SPLITS] + splits
@@ -387,7 +392,7 @@ def report(results: Sequence[Result], split: Split) -> str:
         if not group:
             continue
         for title, rows in breakdown(group).items():
-            parts.append(f"### {name} split: by {title}\n\n{markdown_table(rows)}")
+            parts.append(f"### {name} split, {title}\n\n{markdown_table(rows)}")
     failed = [r for r in results if not r.passed]
     parts.append(f"### Failed: {len(failed)} of {len(results)}\n\n" + "\n".join(
         _describe_failure(r) for r in failed))
