@@ -15,9 +15,9 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.flags import get_flag
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
-from aiogram.utils.chat_action import ChatActionSender
 
 from bot.cache import TtlLru
+from bot.chat_action import chat_action
 from bot.texts import t, user_lang
 
 logger = logging.getLogger(__name__)
@@ -75,6 +75,7 @@ class TypingMiddleware(BaseMiddleware):
         if not isinstance(event, Message) or bot is None or not get_flag(data, "typing"):
             return await handler(event, data)
         thread = event.message_thread_id if event.is_topic_message else None
-        async with ChatActionSender.typing(bot=bot, chat_id=event.chat.id,
-                                           message_thread_id=thread):
+        # (not aiogram's ChatActionSender: a failed chat action there is an unretrieved
+        # task exception; here it is one log line and the reply goes on)
+        async with chat_action(bot, event.chat.id, thread_id=thread):
             return await handler(event, data)

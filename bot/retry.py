@@ -110,7 +110,7 @@ class RetryMiddleware(BaseRequestMiddleware):
                     raise
                 delay = self.policy.backoff(attempt)
                 # aiohttp may put the request URL, which holds the token, into the message
-                reason = _describe(exc).replace(bot.token, "<BOT_TOKEN>")
+                reason = describe_error(exc).replace(bot.token, "<BOT_TOKEN>")
             self.retries += 1
             logger.warning("%s failed (%s); retry %d of %d in %.1f s", name, reason, attempt,
                            self.policy.max_attempts - 1, delay)
@@ -138,8 +138,11 @@ def _never_sent(exc: Exception) -> bool:
     )
 
 
-def _describe(exc: Exception) -> str:
-    # only the class: a ClientDecodeError carries the whole body, which may be long
+def describe_error(exc: BaseException) -> str:
+    """A failed Bot API call in a few words, for one log line."""
+    # not the body: a ClientDecodeError carries the whole reply, which may be a long page
     if isinstance(exc, ClientDecodeError):
-        return "unreadable reply"
+        return "unreadable reply (not the Bot API's JSON)"
+    if isinstance(exc, TimeoutError):
+        return "timed out"
     return f"{type(exc).__name__}: {exc}"[:200]
