@@ -3,15 +3,16 @@ hyphens, zero-width spaces, direction marks) do not change what a question finds
 
 from __future__ import annotations
 
-import io
 import json
+from pathlib import Path
 
 import pytest
 
-from bot.cli import _ask
-from index.formatting import answer_to_dict
+from bot.cli import main
+from bot.settings import Settings
 from index.question_text import normalize_question
 from index.service import NewsIndex
+from tests.conftest import SEEDS
 
 PLAIN = "Когда Лавров встретился с Рубио?"
 HIDDEN = "Когда Лав\u00adров встретился с Ру\u200bбио?\u200e"
@@ -38,15 +39,12 @@ def test_a_lone_surrogate_survives_normalizing() -> None:
 
 
 def test_the_cli_answers_a_hidden_character_question_as_the_plain_one(
-    seed_news: NewsIndex
+    index_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def asked(question: str) -> dict[str, object]:
-        out = io.StringIO()
-        assert _ask(seed_news, [question], as_json=True, out=out) == 0
-        answer: dict[str, object] = json.loads(out.getvalue())
-        return answer
-
-    plain, hidden = asked(PLAIN), asked(HIDDEN)
+    settings = Settings(_env_file=None, seeds_dir=SEEDS, index_dir=index_copy)
+    assert main(["ask", "--json", PLAIN], settings) == 0
+    assert main(["ask", "--json", HIDDEN], settings) == 0
+    plain, hidden = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert plain["found"] is True
     assert hidden == plain
 
@@ -55,6 +53,7 @@ def test_the_index_finds_nothing_for_the_raw_question_but_the_same_once_normaliz
     seed_news: NewsIndex
 ) -> None:
     # why the bot and the CLI normalize: the index itself matches words as they come
-    plain = answer_to_dict(seed_news.answer(PLAIN))
-    assert plain["found"] is True
-    assert answer_to_dict(seed_news.answer(normalize_question(HIDDEN))) == plain
+    plain = seed_news.answer(PLAIN)
+    assert plain.found
+    assert not seed_news.answer(HIDDEN).found
+    assert seed_news.answer(normalize_question(HIDDEN)) == plain
