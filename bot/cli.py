@@ -11,18 +11,21 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TextIO
 
 from pydantic import ValidationError
 
+from bot.render.admin import report_plain
+from bot.render.answer import Window, answer_plain
+from bot.render.record import answer_to_dict
+from bot.render.timeline import timeline_plain
 from bot.services import build_news_index
 from bot.settings import Settings, describe_errors
 from index.errors import NewsIndexError
-from index.formatting import answer_to_dict, render_plain
 from index.language import detect_language
 from index.question_text import normalize_question
 from index.service import NewsIndex
-from index.timeline import render_timeline_plain
 from index.types import Lang
 
 logger = logging.getLogger(__name__)
@@ -66,7 +69,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         stream=sys.stderr,
     )
     # libraries that narrate their own loading at INFO: not news to a user
-    for noisy in ("bm25s", "faiss.loader", "pymorphy3"):
+    for noisy in ("faiss.loader", "pymorphy3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     command = args.command or ("run" if settings.bot_token else "sample")
     try:
@@ -84,8 +87,9 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
             print("BOT_TOKEN is not set, so here is a sample answer from the articles in "
                   f"{settings.seeds_dir}/ (set BOT_TOKEN to run the Telegram bot).\n"
                   f"Q: {SAMPLE_QUESTION}\n", file=sys.stderr)
-            return _ask(news, [SAMPLE_QUESTION], as_json=False, out=sys.stdout)
-        return _ask(news, _questions(args.question, sys.stdin), args.json, sys.stdout)
+            return _ask(news, [SAMPLE_QUESTION], False, sys.stdout, settings.max_results)
+        return _ask(news, _questions(args.question, sys.stdin), args.json, sys.stdout,
+                    settings.max_results)
     except NewsIndexError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
@@ -130,19 +134,19 @@ def _progress_bar() -> Callable[[int, int], None]:
 def _load(news: NewsIndex) -> None:
     report = news.load_or_build(_progress_bar())
     if report is not None:
-        print(report.summary(), file=sys.stderr)
+        print(report_plain(report), file=sys.stderr)
 
 
 def _reindex(news: NewsIndex) -> int:
     report = news.reindex(_progress_bar())
-    print(report.summary())
+    print(report_plain(report))
     return 0
 
 
 def _timeline(news: NewsIndex, topic: str, lang: Lang | None) -> int:
     events = news.timeline(topic or None)
     lang = lang or (detect_language(topic) if topic else "en")
-    print(render_timeline_plain(events, lang, topic or None))
+    print(timeline_plain(events, lang, topic or None))
     return 0
 
 
@@ -152,15 +156,21 @@ def _sources(news: NewsIndex) -> int:
     return 0
 
 
-def _ask(news: NewsIndex, questions: Iterable[str], as_json: bool, out: TextIO) -> int:
+def _ask(news: NewsIndex, questions: Iterable[str], as_json: bool, out: TextIO,
+         per_page: int) -> int:
+    """Each answer as the bot's first page shows it: the same items, the same words."""
     for i, question in enumerate(questions):
-        answer = news.answer(normalize_question(question))
+        # one item beyond the page tells whether there is more, as the bot asks
+        answer = news.answer(normalize_question(question), per_page + 1)
+        has_more = len(answer.items) > per_page
+        answer = replace(answer, items=answer.items[:per_page])
         if as_json:
-            out.write(json.dumps(answer_to_dict(answer), ensure_ascii=False) + "\n")
+            record = answer_to_dict(answer, has_more)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             if i:
                 out.write("\n" + "-" * 40 + "\n")
-            out.write(render_plain(answer) + "\n")
+            out.write(answer_plain(answer, Window(has_more=has_more)) + "\n")
         out.flush()
     news.save_words()  # the next `ask` need not embed this run's English words again
     return 0

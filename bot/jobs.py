@@ -19,7 +19,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
 from bot.cache import TtlLru
-from bot.rendering import report_html
+from bot.render.admin import report_html
 from bot.texts import t
 from index.errors import NewsIndexError
 from index.service import NewsIndex

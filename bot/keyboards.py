@@ -38,8 +38,9 @@ class UploadChoice(CallbackData, prefix="upl"):
 
 
 def answer_keyboard(page: Page, lang: Lang) -> InlineKeyboardMarkup | None:
-    """'Full passage' for each item and 'More results' when there is a next page."""
-    items = page.answer.items
+    """'Full passage' for each item (or, when nothing answers, each related report) and 'More
+    results' when there is a next page."""
+    items = page.answer.items or (page.answer.related if page.number == 0 else ())
     if not items:
         return None
     builder = InlineKeyboardBuilder()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 from aiogram.types import Message, ReplyParameters
 
 from bot.answering import Answerer, Page
 from bot.keyboards import answer_keyboard
-from bot.rendering import page_html
-from bot.texts import user_lang
-from index.formatting import text_for
+from bot.render.pages import page_html
+from bot.texts import t, user_lang
 
 
 def reply_to(message: Message) -> ReplyParameters:
@@ -32,7 +29,7 @@ async def answer_question(message: Message, question: str, answerer: Answerer, *
     """Answer `question` (asked in `message`), or say how to ask when it is empty."""
     if not any(ch.isalnum() for ch in question):
         lang = user_lang(message.from_user, question)
-        await message.answer(html.escape(text_for(lang, "empty")),
+        await message.answer(t(lang, "empty"),
                              reply_parameters=reply_to(message) if reply else None)
         return
     page = await answerer.ask(question)

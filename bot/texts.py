@@ -1,33 +1,83 @@
-"""The bot's own words, in Russian and English, as Telegram HTML templates.
+"""The bot's own words, in Russian and English: the one string table, as Telegram HTML templates.
 
 Templates may hold markup; every value passed into one is escaped by `t()`, so article titles,
 file names and user text can never break the markup or inject their own.
+
+Counted words agree with their number by the CLDR plural rules (through Babel): an entry with a
+form per plural category ("one", "few", "many" in Russian; "one", "other" in English) is
+chosen by its `n`, and a template names one for a count with a format spec: `{chunks:n_passages}`
+renders «33 фрагмента» / "33 passages". Every form is written out here, where a reader can check
+it, rather than produced by inflecting a word. Dates are written the way people write them:
+«15 февраля 2025 г.», "15 February 2025".
 """
 
 from __future__ import annotations
 
 import html
+import re
+import string
+from collections.abc import Mapping
+from datetime import date
+from functools import lru_cache
+from typing import Any
 
 from aiogram.types import User
+from babel import Locale
+from babel.dates import format_date as _babel_date
+from babel.dates import format_skeleton
 
 from index.language import detect_language
 from index.types import Lang
 
 # Telegram clients in these languages are better served by the Russian texts than the English
 _RUSSIAN_SPEAKING = {"ru", "uk", "be", "kk"}
+# the locale whose dates and plural rules each language's texts follow
+_LOCALES: dict[Lang, str] = {"ru": "ru", "en": "en_GB"}
 
-TEXTS: dict[Lang, dict[str, str]] = {
+# a template, or one template per CLDR plural category, chosen by the value of `n`
+Text = str | Mapping[str, str]
+
+TEXTS: dict[Lang, dict[str, Text]] = {
     "en": {
+        # -- counted words, for `{value:key}` in the templates below -------------------------
+        "n_articles": {"one": "{n} news article", "other": "{n} news articles"},
+        "n_files": {"one": "{n} file", "other": "{n} files"},
+        "n_passages": {"one": "{n} passage", "other": "{n} passages"},
+        "n_chunks": {"one": "{n} chunk", "other": "{n} chunks"},
+        "n_events": {"one": "{n} dated event", "other": "{n} dated events"},
+        "of_passages": {"one": "{n} passage", "other": "{n} passages"},
+        # -- answers --------------------------------------------------------------------------
+        "found": {"one": "Found {n} passage:", "other": "Found {n} passages:"},
+        "results": "Results {first}–{last}:",
+        "results_of": "Results {first}–{last} of {total}:",
+        "result": "Result {first}:",
+        "result_of": "Result {first} of {total}:",
+        "nothing": "Nothing found in the articles I have on that. "
+                   "Try rephrasing, or name the people, places or events involved.",
+        "not_mentioned": "The articles don't mention {terms}.",
+        "not_mentioned_here": "The articles found don't mention {terms}.",
+        "no_answer": "The articles don't answer that.",
+        "related": "Related reports (they don't answer the question):",
+        "no_date": "The articles don't say when.",
+        "or": " or ",
+        "source": "Source: {what}",
+        "quoted": "“{title}”",
+        "reported_by": {"one": "reported by {n} source", "other": "reported by {n} sources"},
+        "differ_date": "Sources differ on the date: {values}.",
+        "differ_number": "Sources differ on a number: {values}.",
+        "empty": "Ask a question about the news, for example: "
+                 "When did Rubio and Lavrov meet in person?",
+        # -- the bot's other messages ---------------------------------------------------------
         "start": (
             "Hello! I answer questions about the news from the articles I have, and I cite "
-            "the file every passage comes from.\n\n"
+            "the article every passage comes from.\n\n"
             "Just send me a question, for example:\n<i>{example}</i>\n\n"
             "In a group, mention me (@{username}), reply to my message or use "
             "<code>/ask question</code>. In any chat, type <code>@{username} question</code>.\n"
             "/help — what I know and how to ask, /sources — the articles."
         ),
         "help": (
-            "<b>What I know</b>: {articles} news article(s), among them:\n"
+            "<b>What I know</b>: {articles:n_articles}, among them:\n"
             "{titles}\n\n"
             "<b>How to ask</b>: a question in plain words, in Russian or English. "
             "Name the people, places or events. Examples:\n{examples}\n\n"
@@ -57,23 +107,29 @@ TEXTS: dict[Lang, dict[str, str]] = {
         "apology": "Sorry, something went wrong on my side. Please try again in a moment.",
         "not_admin": "Sorry, only the bot's administrators can do that.",
         "reindex_started": "Reindexing the articles…",
-        "reindex_progress": "Reindexing the articles… embedded {done} of {total} passages.",
+        "reindex_progress": "Reindexing the articles… embedded {done} of {total:of_passages}.",
         "reindex_busy": "A reindex is already running; I will post the summary when it ends.",
+        "reindex_busy_progress": "A reindex is already running (embedded {done} of "
+                                 "{total:of_passages}); I will post the summary when it ends.",
+        "reindex_busy_progress": "A reindex is already running (embedded {done} of "
+                                 "{total:of_passages}); I will post the summary when it ends.",
         "reindex_done": (
-            "<b>Reindex finished</b> in {seconds} s: {indexed} file(s), {chunks} passage(s) "
+            "<b>Reindex finished</b> in {seconds} s: {indexed:n_files}, {chunks:n_passages} "
             "({embedded} embedded, {reused} reused)."
         ),
-        "reindex_skipped": "Skipped {n} file(s):",
+        "reindex_skipped": {"one": "Skipped {n} file:", "other": "Skipped {n} files:"},
         "reindex_failed": "Reindex failed: {reason}\nThe previous index keeps serving.",
         "reindex_crashed": "Reindex failed unexpectedly (see the log). "
                            "The previous index keeps serving.",
+        "built": "Indexed {indexed:n_files}, {chunks:n_chunks} ({embedded} embedded, "
+                 "{reused} reused) in {seconds} s.",
         "upload_not_txt": "Send articles as plain-text <code>.txt</code> files.",
         "upload_too_big": "That file is too large ({size} bytes; the limit is {limit}).",
         "upload_adding": "Adding <code>{name}</code>…",
-        "upload_added": "Added <code>{name}</code> ({title}). The index now has {articles} "
-                        "article(s), {chunks} passage(s).",
+        "upload_added": "Added <code>{name}</code> ({title}). The index now has "
+                        "{articles:n_articles}, {chunks:n_passages}.",
         "upload_replaced": "Replaced <code>{name}</code> ({title}). The index now has "
-                           "{articles} article(s), {chunks} passage(s).",
+                           "{articles:n_articles}, {chunks:n_passages}.",
         "upload_exists": "<code>{name}</code> is already in the corpus. Replace it?",
         "upload_replace_button": "Replace",
         "upload_cancel_button": "Cancel",
@@ -95,19 +151,59 @@ TEXTS: dict[Lang, dict[str, str]] = {
         "inline_hint_description": "Type a question, e.g. {example}",
         "inline_nothing_title": "Nothing found",
         "inline_nothing_description": "Try rephrasing, or name the people, places or events.",
+        "inline_missing_title": "Not in the articles: {terms}",
+        "inline_related_title": "Related: {title}",
         "inline_question": "❓ {question}",
+        # -- the timeline ---------------------------------------------------------------------
+        "timeline": "Timeline: {n:n_events}",
+        "timeline_topic": "Timeline for “{topic}”: {n:n_events}",
+        "timeline_empty": "No dated events found in the articles.",
+        "timeline_empty_topic": "No dated events about “{topic}” found in the articles.",
+        "timeline_more": {"one": "…and {n} more event.", "other": "…and {n} more events."},
+        "timeline_source": "Source: {files}",
+        "timeline_sources": "Sources: {files}",
     },
     "ru": {
+        "n_articles": {"one": "{n} статья о новостях", "few": "{n} статьи о новостях",
+                       "many": "{n} статей о новостях"},
+        "n_files": {"one": "{n} файл", "few": "{n} файла", "many": "{n} файлов"},
+        "n_passages": {"one": "{n} фрагмент", "few": "{n} фрагмента", "many": "{n} фрагментов"},
+        "n_chunks": {"one": "{n} фрагмент", "few": "{n} фрагмента", "many": "{n} фрагментов"},
+        "n_events": {"one": "{n} событие", "few": "{n} события", "many": "{n} событий"},
+        # after «из»: the genitive
+        "of_passages": {"one": "{n} фрагмента", "few": "{n} фрагментов",
+                        "many": "{n} фрагментов"},
+        "found": {"one": "Нашёлся {n} фрагмент:", "few": "Нашлось {n} фрагмента:",
+                  "many": "Нашлось {n} фрагментов:"},
+        "results": "Результаты {first}–{last}:",
+        "results_of": "Результаты {first}–{last} из {total}:",
+        "result": "Результат {first}:",
+        "result_of": "Результат {first} из {total}:",
+        "nothing": "В моих статьях об этом ничего не нашлось. "
+                   "Попробуйте переформулировать вопрос или назовите людей, места или события.",
+        "not_mentioned": "В статьях нет сведений о: {terms}.",
+        "not_mentioned_here": "В найденных статьях нет сведений о: {terms}.",
+        "no_answer": "В статьях нет ответа на этот вопрос.",
+        "related": "Близкие по теме сообщения (ответа на вопрос в них нет):",
+        "no_date": "Когда это было, в статьях не сказано.",
+        "or": ", ",
+        "source": "Источник: {what}",
+        "quoted": "«{title}»",
+        "reported_by": {"one": "сообщает {n} источник", "few": "сообщают {n} источника",
+                        "many": "сообщают {n} источников"},
+        "differ_date": "Источники расходятся в дате: {values}.",
+        "differ_number": "Источники расходятся в цифрах: {values}.",
+        "empty": "Задайте вопрос о новостях, например: Когда Рубио и Лавров встретились лично?",
         "start": (
-            "Здравствуйте! Я отвечаю на вопросы о новостях по своим статьям и указываю файл, "
-            "из которого взят каждый фрагмент.\n\n"
+            "Здравствуйте! Я отвечаю на вопросы о новостях по своим статьям и указываю статью, "
+            "из которой взят каждый фрагмент.\n\n"
             "Просто пришлите вопрос, например:\n<i>{example}</i>\n\n"
             "В группе упомяните меня (@{username}), ответьте на моё сообщение или напишите "
             "<code>/ask вопрос</code>. В любом чате: <code>@{username} вопрос</code>.\n"
             "/help — что я знаю и как спрашивать, /sources — статьи."
         ),
         "help": (
-            "<b>Что я знаю</b>: статей о новостях — {articles}, среди них:\n"
+            "<b>Что я знаю</b>: {articles:n_articles}, среди них:\n"
             "{titles}\n\n"
             "<b>Как спрашивать</b>: вопрос обычными словами, по-русски или по-английски. "
             "Называйте людей, места или события. Примеры:\n{examples}\n\n"
@@ -137,23 +233,30 @@ TEXTS: dict[Lang, dict[str, str]] = {
         "apology": "Извините, у меня что-то сломалось. Попробуйте, пожалуйста, чуть позже.",
         "not_admin": "Извините, это могут делать только администраторы бота.",
         "reindex_started": "Переиндексирую статьи…",
-        "reindex_progress": "Переиндексирую статьи… обработано {done} из {total} фрагментов.",
+        "reindex_progress": "Переиндексирую статьи… обработано {done} из {total:of_passages}.",
         "reindex_busy": "Переиндексация уже идёт; я пришлю итог, когда она закончится.",
+        "reindex_busy_progress": "Переиндексация уже идёт (обработано {done} из "
+                                 "{total:of_passages}); я пришлю итог, когда она закончится.",
+        "reindex_busy_progress": "Переиндексация уже идёт (обработано {done} из "
+                                 "{total:of_passages}); я пришлю итог, когда она закончится.",
         "reindex_done": (
-            "<b>Переиндексация завершена</b> за {seconds} с: файлов {indexed}, фрагментов "
-            "{chunks} (заново {embedded}, повторно использовано {reused})."
+            "<b>Переиндексация завершена</b> за {seconds} с: {indexed:n_files}, "
+            "{chunks:n_passages} (заново {embedded}, повторно использовано {reused})."
         ),
-        "reindex_skipped": "Пропущено файлов: {n}:",
+        "reindex_skipped": {"one": "Пропущен {n} файл:", "few": "Пропущено {n} файла:",
+                            "many": "Пропущено {n} файлов:"},
         "reindex_failed": "Переиндексация не удалась: {reason}\nРаботает прежний индекс.",
         "reindex_crashed": "Переиндексация неожиданно не удалась (подробности в логе). "
                            "Работает прежний индекс.",
+        "built": "Проиндексировано: {indexed:n_files}, {chunks:n_chunks} (заново {embedded}, "
+                 "повторно использовано {reused}) за {seconds} с.",
         "upload_not_txt": "Присылайте статьи текстовыми файлами <code>.txt</code>.",
         "upload_too_big": "Файл слишком большой ({size} байт; предел {limit}).",
         "upload_adding": "Добавляю <code>{name}</code>…",
-        "upload_added": "Добавлен <code>{name}</code> ({title}). В индексе статей: {articles}, "
-                        "фрагментов: {chunks}.",
-        "upload_replaced": "Заменён <code>{name}</code> ({title}). В индексе статей: "
-                           "{articles}, фрагментов: {chunks}.",
+        "upload_added": "Добавлен <code>{name}</code> ({title}). Теперь в индексе "
+                        "{articles:n_articles}, {chunks:n_passages}.",
+        "upload_replaced": "Заменён <code>{name}</code> ({title}). Теперь в индексе "
+                           "{articles:n_articles}, {chunks:n_passages}.",
         "upload_exists": "<code>{name}</code> уже есть в корпусе. Заменить?",
         "upload_replace_button": "Заменить",
         "upload_cancel_button": "Отмена",
@@ -175,7 +278,17 @@ TEXTS: dict[Lang, dict[str, str]] = {
         "inline_hint_description": "Наберите вопрос, например: {example}",
         "inline_nothing_title": "Ничего не нашлось",
         "inline_nothing_description": "Переформулируйте или назовите людей, места, события.",
+        "inline_missing_title": "Нет в статьях: {terms}",
+        "inline_related_title": "По теме: {title}",
         "inline_question": "❓ {question}",
+        "timeline": "Хронология: {n:n_events}",
+        "timeline_topic": "Хронология по теме «{topic}»: {n:n_events}",
+        "timeline_empty": "В статьях не нашлось событий с датами.",
+        "timeline_empty_topic": "В статьях не нашлось событий с датами по теме «{topic}».",
+        "timeline_more": {"one": "…и ещё {n} событие.", "few": "…и ещё {n} события.",
+                          "many": "…и ещё {n} событий."},
+        "timeline_source": "Источник: {files}",
+        "timeline_sources": "Источники: {files}",
     },
 }
 
@@ -187,6 +300,8 @@ COMMANDS: dict[Lang, dict[str, str]] = {
         "sources": "The indexed articles",
         "timeline": "The dated events in order: /timeline [topic]",
         "start": "About this bot",
+        "reindex": "Rebuild the index from the articles folder (admins)",
+        "stats": "Questions, answers and the index (admins)",
     },
     "ru": {
         "ask": "Задать вопрос (в группах: /ask вопрос)",
@@ -194,6 +309,8 @@ COMMANDS: dict[Lang, dict[str, str]] = {
         "sources": "Проиндексированные статьи",
         "timeline": "События по датам: /timeline [тема]",
         "start": "Об этом боте",
+        "reindex": "Перестроить индекс по папке статей (админы)",
+        "stats": "Вопросы, ответы и индекс (админы)",
     },
 }
 
@@ -209,14 +326,56 @@ EXAMPLES: dict[Lang, tuple[str, ...]] = {
 }
 
 
-def t(lang: Lang, key: str, **values: object) -> str:
-    """The `key` text in `lang`, with every value HTML-escaped (pre-escaped ones: `Markup`)."""
-    safe = {k: v if isinstance(v, Markup) else html.escape(str(v)) for k, v in values.items()}
-    return TEXTS[lang][key].format(**safe)
-
-
 class Markup(str):
     """A string that is already Telegram HTML: `t()` inserts it as it is."""
+
+
+def escape(text: str) -> str:
+    """The one escaping rule for Telegram HTML: `<`, `>`, `&` and both quotes."""
+    return html.escape(text, quote=True)
+
+
+def t(lang: Lang, key: str, **values: object) -> str:
+    """The `key` text in `lang`, with every value HTML-escaped (pre-escaped ones: `Markup`).
+
+    A counted entry takes the form for `n`; `{value:key}` in a template renders `value` as the
+    counted entry `key` ("{chunks:n_passages}" → «33 фрагмента»).
+    """
+    return _Formatter(lang).vformat(_choose(lang, key, values.get("n")), (), values)
+
+
+def text(lang: Lang, key: str, **values: object) -> str:
+    """The `key` text in `lang` for a terminal: like `t()`, but values are not escaped (use it
+    only with the templates that hold no markup)."""
+    return _Formatter(lang, plain=True).vformat(_choose(lang, key, values.get("n")), (), values)
+
+
+def plural_category(lang: Lang, n: object) -> str:
+    """CLDR's plural category of `n` in `lang`: 'one', 'few', 'many' or 'other'."""
+    try:
+        number = abs(int(str(n)))
+    except ValueError:
+        return "other"
+    return str(_plural_rule(lang)(number))
+
+
+def format_date(iso: str, lang: Lang) -> str:
+    """An ISO date as people write it: '2025-02-15' → «15 февраля 2025 г.» (with a no-break
+    space before «г.») / "15 February 2025";
+    a year-less '--02-15' (the article gives no year) → «15 февраля» / "15 February"; anything
+    else as it is."""
+    if m := re.fullmatch(r"--(\d\d)-(\d\d)", iso):
+        try:  # (2000 is a leap year: 29 February exists)
+            day = date(2000, int(m.group(1)), int(m.group(2)))
+        except ValueError:
+            return iso
+        return str(format_skeleton("MMMMd", day, locale=_LOCALES[lang]))
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    # CLDR keeps «г.» with its year by a narrow no-break space, which some fonts lack
+    return str(_babel_date(day, "long", locale=_LOCALES[lang])).replace("\u202f", "\u00a0")
 
 
 def user_lang(user: User | None, text: str | None = None) -> Lang:
@@ -225,3 +384,34 @@ def user_lang(user: User | None, text: str | None = None) -> Lang:
     if code:
         return "ru" if code.split("-")[0].lower() in _RUSSIAN_SPEAKING else "en"
     return detect_language(text or "", default="en")
+
+
+@lru_cache(maxsize=len(_LOCALES))
+def _plural_rule(lang: Lang) -> Any:
+    return Locale.parse(_LOCALES[lang]).plural_form
+
+
+def _choose(lang: Lang, key: str, n: object) -> str:
+    text = TEXTS[lang][key]
+    if isinstance(text, str):
+        return text
+    category = plural_category(lang, n)
+    return text.get(category) or text.get("other") or text["many"]
+
+
+class _Formatter(string.Formatter):
+    """`str.format` that escapes every value (unless `plain`) and renders `{value:key}` as a
+    counted entry."""
+
+    def __init__(self, lang: Lang, *, plain: bool = False) -> None:
+        super().__init__()
+        self.lang = lang
+        self.plain = plain
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec in TEXTS[self.lang]:
+            counted = _choose(self.lang, format_spec, value)
+            return _Formatter(self.lang, plain=self.plain).vformat(counted, (), {"n": value})
+        if isinstance(value, Markup) or self.plain:
+            return str(value) if format_spec == "" else format(value, format_spec)
+        return escape(format(value, format_spec))

@@ -1,5 +1,6 @@
-"""The timeline: the dated events of the corpus in order, each with a line that tells it and
-the files that report it (`/timeline [topic]`, `python -m bot timeline [topic]`).
+"""The timeline: the dated events of the corpus in order, each with the sentence that tells it and
+the files that report it (`/timeline [topic]`, `python -m bot timeline [topic]`; rendered by
+`bot/render/timeline.py`).
 
 An event is a date plus who and what: every dated sentence of the corpus is a report of one,
 and reports of the same day with a compatible kind and cast are one event (index/events.py).
@@ -9,10 +10,8 @@ time from the other outlets' reports.
 
 from __future__ import annotations
 
-import html
 import math
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,46 +19,23 @@ import numpy.typing as npt
 
 from index.dates import chunk_mentions
 from index.events import EventKind, event_kind, question_people
-from index.formatting import TELEGRAM_LIMIT, format_date
 from index.keywords import tokenize
 from index.names import NameTable
 from index.query import query_tokens
 from index.store import CorpusIndex
-from index.types import Lang
 
-_DESCRIPTION_CHARS = 220
+# a sentence this short tells an event better than a longer one (renderers shorten the rest)
+_SHORT_SENTENCE = 220
 # with no word of the topic in any event, events are kept by meaning: those this close to the
 # best one (cosine of the topic with the event's passages)
 _DENSE_MARGIN = 0.015
-
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Timeline: {n} dated event(s)",
-        "title_topic": "Timeline for “{topic}”: {n} dated event(s)",
-        "empty": "No dated events found in the articles.",
-        "empty_topic": "No dated events about “{topic}” found in the articles.",
-        "source": "Source",
-        "sources": "Sources",
-        "more": "…and {n} more event(s).",
-    },
-    "ru": {
-        "title": "Хронология: {n} событ. с датами",
-        "title_topic": "Хронология по теме «{topic}»: {n} событ. с датами",
-        "empty": "В статьях не нашлось событий с датами.",
-        "empty_topic": "В статьях не нашлось событий с датами по теме «{topic}».",
-        "source": "Источник",
-        "sources": "Источники",
-        "more": "…и ещё {n} событ.",
-    },
-}
-
 
 @dataclass(frozen=True, slots=True)
 class TimelineEvent:
     """One dated event: when, what kind, a line that tells it, and the files that report it."""
 
     date: str  # ISO YYYY-MM-DD
-    description: str  # the sentence that tells it best, shortened to one line
+    description: str  # the sentence that tells it best, on one line (whole: renderers shorten)
     sources: tuple[str, ...]  # the quoted file first
     kind: EventKind | None = None
     people: tuple[str, ...] = ()  # lemmas of the names involved (as the corpus writes them)
@@ -165,15 +141,8 @@ def _describe(cluster: _Cluster) -> _Report:
     """The report that tells the event best: names its kind and people, in a short sentence."""
     def quality(r: _Report) -> tuple[bool, bool, bool, bool, bool, int]:
         return (r.stated, r.kind is not None, len(r.people) >= 2, r.early,
-                len(r.sentence) <= _DESCRIPTION_CHARS, -len(r.sentence))
+                len(r.sentence) <= _SHORT_SENTENCE, -len(r.sentence))
     return max(cluster.reports, key=quality)
-
-
-def _shorten(text: str, limit: int = _DESCRIPTION_CHARS) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _event(cluster: _Cluster) -> TimelineEvent:
@@ -181,7 +150,7 @@ def _event(cluster: _Cluster) -> TimelineEvent:
     sources = [best.source, *sorted({r.source for r in cluster.reports} - {best.source})]
     return TimelineEvent(
         date=cluster.date,
-        description=_shorten(best.sentence),
+        description=" ".join(best.sentence.split()),
         sources=tuple(sources),
         kind=cluster.kind,
         people=tuple(sorted(cluster.people)),
@@ -236,48 +205,3 @@ def _about(
                for e in events]
     top = max(cosines, default=0.0)
     return [e for e, c in zip(events, cosines, strict=True) if c >= top - _DENSE_MARGIN]
-
-
-# -- rendering --------------------------------------------------------------------------------
-
-def _text(lang: Lang, key: str, **kwargs: object) -> str:
-    return TEXTS[lang][key].format(**kwargs)
-
-
-def _header(events: Sequence[TimelineEvent], lang: Lang, topic: str | None) -> str:
-    if not events:
-        return _text(lang, "empty_topic", topic=topic) if topic else _text(lang, "empty")
-    if topic:
-        return _text(lang, "title_topic", topic=topic, n=len(events))
-    return _text(lang, "title", n=len(events))
-
-
-def render_timeline_plain(events: Sequence[TimelineEvent], lang: Lang,
-                          topic: str | None = None) -> str:
-    """The timeline for a terminal: one block per event, date first, then its sources."""
-    lines = [_header(events, lang, topic)]
-    for event in events:
-        label = _text(lang, "sources" if len(event.sources) > 1 else "source")
-        lines += ["", f"{format_date(event.date, lang)} — {event.description}",
-                  f"   {label}: {', '.join(event.sources)}"]
-    return "\n".join(lines)
-
-
-def render_timeline_html(events: Sequence[TimelineEvent], lang: Lang, topic: str | None = None,
-                         limit: int = TELEGRAM_LIMIT) -> str:
-    """The timeline as a Telegram message (parse_mode=HTML), within `limit` characters: the
-    latest events are left out (and counted) if it does not fit."""
-    header = html.escape(_header(events, lang, topic))
-    blocks = []
-    for event in events:
-        label = _text(lang, "sources" if len(event.sources) > 1 else "source")
-        files = ", ".join(f"<code>{html.escape(s)}</code>" for s in event.sources)
-        blocks.append(f"<b>{html.escape(format_date(event.date, lang))}</b> — "
-                      f"{html.escape(event.description)}\n{label}: {files}")
-    shown = len(blocks)
-    message = "\n\n".join([header, *blocks])
-    while len(message) > limit and shown > 1:
-        shown -= 1
-        more = html.escape(_text(lang, "more", n=len(blocks) - shown))
-        message = "\n\n".join([header, *blocks[:shown], more])
-    return message[:limit]

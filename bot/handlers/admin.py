@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, Document, Message
 from bot.filters import IsAdmin
 from bot.jobs import AdminJobs, PendingUpload, StatusMessage, edit_status, in_background_thread
 from bot.keyboards import UploadChoice, upload_keyboard
-from bot.rendering import stats_html
+from bot.render.admin import stats_html
 from bot.replies import reply_to
 from bot.settings import Settings
 from bot.stats import BotStats

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message, ReplyParameters
 
 from bot.answering import Answerer
 from bot.keyboards import FullPassage, MoreResults, answer_keyboard, without_more
-from bot.rendering import page_html, passage_html
+from bot.render.pages import page_html, passage_html
 from bot.texts import t, user_lang
 
 logger = logging.getLogger(__name__)

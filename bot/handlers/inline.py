@@ -8,7 +8,7 @@ from aiogram import Router
 from aiogram.types import InlineQuery, InlineQueryResultUnion
 
 from bot.answering import Answerer
-from bot.rendering import inline_hint, inline_nothing, inline_results
+from bot.render.inline import inline_hint, inline_results
 from bot.settings import Settings
 from bot.texts import user_lang
 
@@ -31,8 +31,6 @@ async def inline_query(query: InlineQuery, answerer: Answerer, settings: Setting
     results: list[InlineQueryResultUnion]
     if answer is None:
         results = [inline_hint(user_lang(query.from_user, text))]
-    elif not answer.found:
-        results = [inline_nothing(answer)]
     else:
         results = list(inline_results(answer, result.tag))
     # a stand-in from a shorter query must not stick in Telegram's cache

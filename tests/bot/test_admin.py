@@ -85,7 +85,7 @@ async def test_admin_reindex_reports_in_one_edited_message(admin: Harness) -> No
     assert edits and {e["message_id"] for e in edits} == {"5000"}  # the status message only
     check_telegram_html(edits[-1]["text"])
     assert edits[-1]["text"].startswith("<b>Reindex finished</b>")
-    assert "5 file(s), 33 passage(s)" in edits[-1]["text"]
+    assert "5 files, 33 passages" in edits[-1]["text"]
     assert admin.services.news.current.generation != before
 
 
@@ -133,7 +133,7 @@ async def test_progress_is_edited_in_place_and_questions_go_on(
     assert "embedded 4 of 4 passages" in progress[-1]
     assert len(progress) == len(set(progress)) <= 5  # an unchanged text is not sent again
     edits = [summary]
-    assert "Skipped 1 file(s):" in edits[-1] and "photo.jpg" in edits[-1]
+    assert "Skipped 1 file:" in edits[-1] and "photo.jpg" in edits[-1]
     assert "not a .txt file" in edits[-1]
 
 

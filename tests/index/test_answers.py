@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.formatting import answer_to_dict, render_html
+from bot.render.answer import answer_html as render_html
+from bot.render.record import answer_to_dict
 from index.service import NewsIndex
 
 MEETING = "004_b0d3fac15905dcbe.txt"
@@ -71,7 +72,7 @@ def test_reply_language_follows_the_question(seed_news: NewsIndex) -> None:
     en = answer_to_dict(seed_news.answer("How long did the meeting in Kuala Lumpur last?"))
     ru = answer_to_dict(seed_news.answer("Сколько длилась встреча в Куала-Лумпуре?"))
     assert str(en["text"]).startswith(("Found", "10 July"))
-    assert str(ru["text"]).startswith(("Нашлось", "10 июля"))
+    assert str(ru["text"]).startswith(("Нашлось", "Нашёлся", "10 июля"))
     # excerpts stay as written, in Russian, whatever the question's language
     assert "Рубио" in str(en["text"])
 

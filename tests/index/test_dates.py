@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from bot.render.record import answer_to_dict
 from index.dates import find_dates, nearest_date, resolve_corpus
-from index.formatting import answer_to_dict
 from index.service import NewsIndex
 
 MEETING = "004_b0d3fac15905dcbe.txt"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.render.record import answer_to_dict
 from index.followups import FollowUp, contextualize, follow, is_followup
-from index.formatting import answer_to_dict
 from index.service import NewsIndex
 
 MEETING = "004_b0d3fac15905dcbe.txt"

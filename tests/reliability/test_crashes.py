@@ -65,7 +65,7 @@ def _assert_next_reindex_succeeds(env: dict[str, str], generation: str, index_di
     seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-2000:]
     assert_no_traceback(result.stdout, result.stderr)
-    assert f"Indexed {files} file(s)" in result.stdout
+    assert f"Indexed {files} files" in result.stdout
     assert _current(index_dir) != generation
     assert not list(index_dir.glob(".tmp-*"))
     return seconds

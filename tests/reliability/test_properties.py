@@ -9,9 +9,9 @@ import html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.render.answer import Window, answer_html, answer_plain
 from index.chunking import chunk_article, split_sentences
 from index.cleaning import clean_article, normalize
-from index.formatting import render_html, render_plain
 from index.types import Answer, AnswerItem, Article, Disagreement
 from tests.reliability.telegram_html import assert_valid_telegram_html
 
@@ -142,13 +142,13 @@ def answers(draw: st.DrawFn) -> Answer:
 def test_any_answer_renders_as_valid_telegram_html_within_the_limit(
     answer: Answer, first_number: int
 ) -> None:
-    message = render_html(answer, first_number=first_number)
+    message = answer_html(answer, Window(first_number=first_number))
     assert_valid_telegram_html(message)
     if answer.found:
         # a cited answer cites: the first item's file name survives every shortening
         assert f"<code>{html.escape(answer.items[0].source)}</code>" in message
         assert str(first_number) + ". " in message
-    render_plain(answer)  # the terminal form never raises either
+    answer_plain(answer)  # the terminal form never raises either
 
 
 @SLOW
@@ -160,5 +160,5 @@ def test_many_long_items_are_shortened_not_cut_mid_markup(items: list[AnswerItem
                    chunk_id=item.chunk_id, also_in=item.also_in, url=item.url)
         for item in items
     )
-    message = render_html(Answer("?", lang, long_items))  # type: ignore[arg-type]
+    message = answer_html(Answer("?", lang, long_items))  # type: ignore[arg-type]
     assert_valid_telegram_html(message)

@@ -1,0 +1,40 @@
+"""The `ask --json` record of an answer: stable keys, file names as the citations, and `text`,
+exactly the message the bot sends for the answer's first page."""
+
+from __future__ import annotations
+
+from bot.render.answer import Window, answer_html
+from index.types import Answer, AnswerItem
+
+
+def answer_to_dict(answer: Answer, has_more: bool = False) -> dict[str, object]:
+    return {
+        "question": answer.question,
+        "lang": answer.lang,
+        "found": answer.found,
+        "asks": answer.asks,
+        "event_date": answer.event_date,
+        "missing": list(answer.missing),
+        "disagreements": [
+            {"what": d.what, "values": [[value, list(sources)] for value, sources in d.values]}
+            for d in answer.disagreements
+        ],
+        "answers": [item_record(item) for item in answer.items],
+        "related": [item_record(item) for item in answer.related],
+        "text": answer_html(answer, Window(has_more=has_more)),
+        "parse_mode": "HTML",
+    }
+
+
+def item_record(item: AnswerItem) -> dict[str, object]:
+    return {
+        "source": item.source,
+        "excerpt": item.excerpt,
+        "score": item.score,
+        "also_in": list(item.also_in),
+        "title": item.title,
+        "url": item.url,
+        "outlet": item.outlet,
+        "published": item.published,
+        "dates": list(item.dates),
+    }
