@@ -33,8 +33,6 @@ _READINGS: dict[str, tuple[str, ...]] = {
     "yy": ("ый",), "yj": ("ый",), "iy": ("ий", "ый"), "ij": ("ий",), "ii": ("ии", "ий"),
     "y'": ("ы",), "e'": ("э",), "e`": ("э",), "``": ("ъ",), "''": ("ъ",),
     "'": ("ь",), "`": ("ь",),
-    # й after a vowel: "Sergei", "voina" (not the plural "Сергеи", not "воина")
-    "ai": ("ай", "аи"), "ei": ("ей", "еи"), "oi": ("ой", "ои"), "ui": ("уй", "уи"),
     "a": ("а",), "b": ("б",), "c": ("ц", "к", "с"), "d": ("д", "дь"), "e": ("е", "э"),
     "f": ("ф",), "g": ("г",), "h": ("х",), "i": ("и", "й"), "j": ("й", "ж"), "k": ("к",),
     "l": ("л", "ль"), "m": ("м", "мь"), "n": ("н", "нь"), "o": ("о",), "p": ("п",),
@@ -42,6 +40,9 @@ _READINGS: dict[str, tuple[str, ...]] = {
     "v": ("в", "вь"), "w": ("в", "ш"), "x": ("кс", "х"), "y": ("ы", "й", "и"),
     "z": ("з", "зь"),
 }
+# after a vowel, i and y are likelier й: "Sergei", "voina", "kakoy" (not "Сергеи", "воина")
+_AFTER_VOWEL: dict[str, tuple[str, ...]] = {"i": ("й", "и"), "y": ("й", "ы", "и")}
+_VOWELS = frozenset("aeiouy")
 # chat spelling leaves out the soft sign ("skolko", "dlilas"): the second reading of a
 # consonant above puts it back, so a word the dictionary knows only with it is still found
 _LONGEST = max(map(len, _READINGS))
@@ -66,6 +67,8 @@ _ENGLISH = frozenset((
 ))
 # Latin words that spell a Russian word but say too little on their own (a letter, "da")
 _TOO_SHORT = 2
+# the words a text is judged by: its start says which language it is in
+_SAMPLE_WORDS = 40
 
 
 def detect_language(text: str, default: Lang = "ru") -> Lang:
@@ -90,7 +93,7 @@ def is_transliterated(text: str) -> bool:
     """
     if _CYRILLIC.search(text):
         return False
-    latin = [w.lower() for w in _LATIN_WORD.findall(text)]
+    latin = [w.lower() for w in _LATIN_WORD.findall(text)][:_SAMPLE_WORDS]
     if not latin:
         return False
     english = sum(w in _ENGLISH for w in latin)
@@ -156,7 +159,7 @@ def _reading(word: str) -> tuple[str, bool]:
                 stop_after = limit if stop_after is None else min(stop_after, limit)
             continue
         for size in range(min(_LONGEST, len(word) - pos), 0, -1):
-            for rank, letters in enumerate(_READINGS.get(word[pos : pos + size], ())):
+            for rank, letters in enumerate(_readings(word, pos, size)):
                 following = _follow(dawg, nodes, letters)
                 if following:
                     heapq.heappush(queue, (cost + rank, pos + size, prefix + letters,
@@ -164,6 +167,13 @@ def _reading(word: str) -> tuple[str, bool]:
     if not found:
         return _greedy(word), False
     return max(found)[-1], True
+
+
+def _readings(word: str, pos: int, size: int) -> tuple[str, ...]:
+    spelling = word[pos : pos + size]
+    if size == 1 and pos > 0 and word[pos - 1] in _VOWELS and spelling in _AFTER_VOWEL:
+        return _AFTER_VOWEL[spelling]
+    return _READINGS.get(spelling, ())
 
 
 def _follow(dawg: Any, nodes: tuple[int, ...], letters: str) -> tuple[int, ...]:

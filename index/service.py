@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.answers import AnswerParams, answer_question
@@ -25,6 +25,7 @@ from index.errors import (
     IndexNotBuilt,
     ReindexInProgress,
 )
+from index.language import as_russian
 from index.reading import decode_article
 from index.store import CorpusIndex, load_index
 from index.timeline import TimelineEvent, build_timeline
@@ -155,7 +156,10 @@ class NewsIndex:
         # CPU; a question is a sentence or two. A lone surrogate (a broken client) cannot be
         # encoded for the model at all.
         question = question[:MAX_QUESTION_CHARS].encode("utf-8", "replace").decode("utf-8")
-        return answer_question(self.current, self.embedder, question, self.params, limit)
+        # Russian typed in Latin letters is searched in Cyrillic; the answer keeps the user's text
+        searched = as_russian(question)
+        answer = answer_question(self.current, self.embedder, searched, self.params, limit)
+        return answer if searched == question else replace(answer, question=question)
 
     def timeline(self, topic: str | None = None) -> list[TimelineEvent]:
         """The dated events of the corpus in date order, each with its sources; with a topic
