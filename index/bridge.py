@@ -133,6 +133,14 @@ class Bridge:
             return []
         return self._pick(self._word_vectors([word.lower()], embedder) @ self.vectors.T)
 
+    def near_stems(self, word: str, embedder: Embedder, min_similarity: float) -> list[str]:
+        """Corpus stems whose embedded form is this near the word: another form or a near
+        spelling of it (Камчатка → камчатск), not just any related word."""
+        if not self.size:
+            return []
+        row = (self._word_vectors([word.lower()], embedder) @ self.vectors.T)[0]
+        return [self.stems[int(i)] for i in np.flatnonzero(row >= min_similarity)]
+
     def _pick(self, sims: npt.NDArray[np.float32]) -> list[str]:
         return list(dict.fromkeys(s for row in sims for s in self._pick_row(row)))
 

@@ -179,9 +179,10 @@ def _without_overlaps(found: list[DateMention]) -> list[DateMention]:
 
 
 def nearest_date(month: int, day: int, reference: date, weekday: int | None = None,
-                 window: int = _YEAR_WINDOW) -> date | None:
+                 window: int = _YEAR_WINDOW, future: bool = False) -> date | None:
     """The date with this day and month nearest to `reference` (a future one counts double:
-    news mostly reports what has happened), matching `weekday` if given."""
+    news mostly reports what has happened; a past one when the sentence is about the future),
+    matching `weekday` if given."""
     best: tuple[int, date] | None = None
     for year in range(reference.year - window, reference.year + window + 1):
         try:
@@ -191,7 +192,10 @@ def nearest_date(month: int, day: int, reference: date, weekday: int | None = No
         if weekday is not None and candidate.weekday() != weekday:
             continue
         delta = (candidate - reference).days
-        cost = -delta if delta <= 0 else 2 * delta
+        if future:  # what a sentence says will happen lies ahead of the article
+            cost = delta if delta >= 0 else 10 * -delta
+        else:
+            cost = -delta if delta <= 0 else 2 * delta
         if best is None or cost < best[0]:
             best = (cost, candidate)
     return best[1] if best else None
@@ -230,31 +234,40 @@ def resolve_corpus(
 def resolve_article(text: str, context: str = "") -> ArticleDates:
     """The dates of one article, from what the article itself says.
 
-    Its anchor (a caption, dateline or full date in the text) dates the rest; failing that, a
-    weekday pins a day and month when exactly one year near the years the article names fits
-    it. Otherwise a date keeps no year ("--02-15"): a guess would be shown as a fact.
+    Its anchor (a caption, dateline or full date in the text) dates the rest, each to the
+    nearest year that fits its weekday, if it has one, and its tense (a date in a sentence
+    about the future lies ahead). Failing an anchor, a weekday pins a date when exactly one
+    year beside the years the article names fits it, and that date dates the rest. Otherwise
+    a date keeps no year ("--02-15"): a guess would be shown as a fact.
     """
     mentions = find_dates(text)
     anchor = _anchor(mentions, find_dates(context))
-    if anchor is not None:
-        return _resolve_article(mentions, anchor, "article")
+    published = anchor
     years = {int(y) for y in _NAMED_YEAR.findall(f"{text}\n{context}")}
-    for mention in mentions:
-        if mention.day and mention.weekday is not None and mention.year is None and years:
-            fits = [y for y in range(min(years) - 1, max(years) + 2)
-                    if _weekday_fits(y, mention)]
-            if len(fits) == 1:
-                pinned = date(fits[0], mention.month, mention.day)
-                resolved = _resolve_article([m for m in mentions if m.day], pinned, "weekday")
-                return ArticleDates(resolved.mentions, None)
+    basis: Basis = "article"
+    if anchor is None:
+        for mention in mentions:
+            if mention.day and mention.weekday is not None and mention.year is None:
+                year = _weekday_year(mention, years)
+                if year is not None:
+                    anchor, basis = date(year, mention.month, mention.day), "weekday"
+                    break
     out: list[ResolvedDate] = []
     for mention in mentions:
-        if not mention.day:
-            continue  # a weekday alone needs a dated context, which this article lacks
-        d = _explicit(mention)
-        iso = d.isoformat() if d else f"--{mention.month:02d}-{mention.day:02d}"
-        out.append(ResolvedDate(mention.start, mention.end, iso, "explicit" if d else "none"))
-    return ArticleDates(tuple(out), None)
+        resolved = _resolve_one(mention, anchor, years, _in_future(text, mention.start))
+        if resolved is not None:
+            d, how = resolved
+            iso = d.isoformat() if d else f"--{mention.month:02d}-{mention.day:02d}"
+            out.append(ResolvedDate(mention.start, mention.end, iso,
+                                    basis if how == "article" else how))
+    return ArticleDates(tuple(out), published.isoformat() if published else None)
+
+
+def _weekday_year(mention: DateMention, years: set[int]) -> int | None:
+    """The one year, beside a year the article names, whose calendar fits the weekday."""
+    candidates = {y + d for y in years for d in (-1, 0, 1)}
+    fits = [y for y in sorted(candidates) if _weekday_fits(y, mention)]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _weekday_fits(year: int, mention: DateMention) -> bool:
@@ -264,28 +277,40 @@ def _weekday_fits(year: int, mention: DateMention) -> bool:
         return False
 
 
-def _resolve_article(mentions: list[DateMention], reference: date, basis: Basis) -> ArticleDates:
-    out: list[ResolvedDate] = []
-    for mention in mentions:
-        resolved = _resolve_one(mention, reference)
-        if resolved is not None:
-            d, how = resolved
-            out.append(ResolvedDate(mention.start, mention.end, d.isoformat(),
-                                    how if how == "explicit" else basis))
-    return ArticleDates(tuple(out), reference.isoformat())
+def _in_future(text: str, at: int) -> bool:
+    """Is the sentence around position `at` about the future (a verb in the future tense:
+    «состоятся 22 апреля», «заработает с 1 апреля»)?"""
+    start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1
+    end_dot = text.find(".", at)
+    sentence = text[start: end_dot if end_dot != -1 else len(text)]
+    from index.names import _morph  # (the analyser loads once, when a date needs it)
+
+    morph = _morph()
+    return any("futr" in morph.parse(word)[0].tag
+               for word in re.findall(r"[а-яё]{4,}", sentence.lower()))
 
 
-def _resolve_one(mention: DateMention, reference: date) -> tuple[date, Basis] | None:
+def _resolve_one(
+    mention: DateMention, anchor: date | None, years: set[int], future: bool
+) -> tuple[date | None, Basis] | None:
+    """A mention's date and what its year rests on; a None date keeps no year. None for a
+    weekday alone that nothing dates."""
     if (d := _explicit(mention)) is not None:
         return d, "explicit"
-    if mention.day == 0:  # a weekday alone: the latest such day up to the reference
-        if mention.weekday is None:
+    if mention.day == 0:  # a weekday alone: the latest such day up to the anchor
+        if mention.weekday is None or anchor is None:
             return None
-        return reference - timedelta(days=(reference.weekday() - mention.weekday) % 7), "article"
-    found = nearest_date(mention.month, mention.day, reference, mention.weekday)
-    if found is None:  # the weekday does not fit any nearby year: trust the reference
-        found = nearest_date(mention.month, mention.day, reference)
-    return (found, "article") if found else None
+        return anchor - timedelta(days=(anchor.weekday() - mention.weekday) % 7), "article"
+    if anchor is None:
+        return None, "none"
+    found = nearest_date(mention.month, mention.day, anchor, mention.weekday, future=future)
+    if found is None and mention.weekday is not None:
+        # the weekday fits no year near the anchor: the anchor is some other event's date
+        year = _weekday_year(mention, years)
+        return (date(year, mention.month, mention.day), "weekday") if year else (None, "none")
+    if found is None:
+        found = nearest_date(mention.month, mention.day, anchor, future=future)
+    return (found, "article") if found else (None, "none")
 
 
 def parse_iso(iso: str) -> tuple[int | None, int, int]:

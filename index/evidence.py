@@ -37,8 +37,9 @@ _NUMBER = re.compile(
     r"six|seven|eight|nine|ten|hundreds?|thousands?|millions?|billions?|dozens?)\b",
     re.IGNORECASE)
 _DURATION = re.compile(
-    r"\b(?:лет|год\w*|месяц\w*|недел\w*|дн\w*|день|сут\w*|час\w*|минут\w*|секунд\w*|век\w*|"
-    r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?)\b", re.IGNORECASE)
+    r"\s*(?:[\w-]+\s+)?\b(?:лет|год\w*|месяц\w*|недел\w*|дн\w*|день|сут\w*|час\w*|минут\w*|"
+    r"секунд\w*|век\w*|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?)\b",
+    re.IGNORECASE)
 _PLACE = re.compile(r"\b(?:в|во|на|из|под|близ|около|in|at|near|from)\s+([A-ZА-ЯЁ][\w-]+)")
 _MONEY = re.compile(r"руб|долл|евро|франк|фунт|иен|юан|грив|\$|€|£|dollar|euro|pound|yen",
                     re.IGNORECASE)
@@ -80,8 +81,9 @@ def fits(
                    if not _said(m.group(), question)]
         if not numbers:
             return False
-        if asks == "how_long":
-            return bool(_DURATION.search(sentence))
+        if asks == "how_long":  # a number of units: «около 50 минут», «два года»
+            return any(_DURATION.match(sentence, m.end()) for m in _NUMBER.finditer(sentence)
+                       if not _said(m.group(), question) and not _YEAR.fullmatch(m.group()))
         if unit == "money":
             return bool(_MONEY.search(sentence))
         # the number must count what the question counts («сколько журналистов»)
@@ -126,6 +128,7 @@ def sentence_evidence(
         before = float(cosines[i - 1]) if i > 0 else cosine
         score = ((cosine + CONTEXT_WEIGHT * before) / (1 + CONTEXT_WEIGHT)
                  + overlap_weight * overlap + (type_fit_weight if fit else 0.0))
-        if best is None or score > best.score:
+        # a sentence of the asked type beats any that is not: "when" is answered by a date
+        if best is None or (fit, score) > (best.fits, best.score):
             best = Evidence(i, score, cosine, fit)
     return best or Evidence(0, 0.0, 0.0, False)

@@ -37,6 +37,11 @@ def _bridged(
     return tokens + [t for t in extra if t not in tokens]
 
 
+# a corpus word this close to a question word (as embedded single words) is a form or spelling
+# of it: Камчатка / камчатский 0.95, but Хельсинки / хелмбрехт 0.89, Наполеон / Неаполь 0.92
+NEAR_FORM_SIMILARITY = 0.94
+
+
 def term_stems(
     index: CorpusIndex, term: KeyTerm, embedder: Embedder | None = None
 ) -> tuple[frozenset[str], ...]:
@@ -57,8 +62,9 @@ def term_stems(
         found = {s for s in stem_words([word]) if held(s)}
         for lemma in index.names.match(word):
             found.update(s for s in index.names.entries[lemma].stems if held(s))
-        if not found and embedder is not None and index.bridge is not None and word.isascii():
-            found.update(index.bridge.translate_word(word, embedder))
+        if not found and embedder is not None and index.bridge is not None:
+            found.update(index.bridge.translate_word(word, embedder) if word.isascii() else
+                         index.bridge.near_stems(word, embedder, NEAR_FORM_SIMILARITY))
         out.append(frozenset(found))
     return tuple(out)
 

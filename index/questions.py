@@ -26,8 +26,10 @@ _ASKS: tuple[tuple[Asks, re.Pattern[str]], ...] = (
         re.IGNORECASE)),
     ("when", re.compile(
         r"\b(когда|в какой день|какого числа|в каком году|в каком месяце|какая дата|"
-        r"с какого времени|до какого времени|when|what date|which day|what day|what year|"
-        r"which year|what month)\b", re.IGNORECASE)),
+        r"с какого (?:времени|дня|числа|момента|года|месяца)|до какого (?:времени|дня|числа)|"
+        r"с какой даты|какой датой|в какую дату|кагда|када|когды|"
+        r"when|what date|which day|what day|what year|which year|what month|since when|"
+        r"from what date|on what date)\b", re.IGNORECASE)),
     ("how_many", re.compile(
         r"\b(сколько|скока|скольк\w*|каков\w* (?:число|количество|размер|сумма)|how many|"
         r"how much|what number|what percentage)\b", re.IGNORECASE)),
