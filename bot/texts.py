@@ -67,6 +67,10 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "differ_number": "Sources differ on a number: {values}.",
         "empty": "Ask a question about the news, for example: "
                  "When did Rubio and Lavrov meet in person?",
+        "unclear_name": "What would you like to know about “{question}”? Ask a whole question: "
+                        "who did what, when or where.",
+        "unclear_date": "What would you like to know about {question}? Ask a whole question, "
+                        "for example: What happened on {question}?",
         # -- the bot's other messages ---------------------------------------------------------
         "start": (
             "Hello! I answer questions about the news from the articles I have, and I cite "
@@ -109,8 +113,6 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "reindex_started": "Reindexing the articles…",
         "reindex_progress": "Reindexing the articles… embedded {done} of {total:of_passages}.",
         "reindex_busy": "A reindex is already running; I will post the summary when it ends.",
-        "reindex_busy_progress": "A reindex is already running (embedded {done} of "
-                                 "{total:of_passages}); I will post the summary when it ends.",
         "reindex_busy_progress": "A reindex is already running (embedded {done} of "
                                  "{total:of_passages}); I will post the summary when it ends.",
         "reindex_done": (
@@ -194,6 +196,10 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "differ_date": "Источники расходятся в дате: {values}.",
         "differ_number": "Источники расходятся в цифрах: {values}.",
         "empty": "Задайте вопрос о новостях, например: Когда Рубио и Лавров встретились лично?",
+        "unclear_name": "Что вы хотите узнать о «{question}»? Задайте вопрос целиком: кто что "
+                        "сделал, когда или где.",
+        "unclear_date": "Что вы хотите узнать про {question}? Задайте вопрос целиком, например: "
+                        "Что произошло {question}?",
         "start": (
             "Здравствуйте! Я отвечаю на вопросы о новостях по своим статьям и указываю статью, "
             "из которой взят каждый фрагмент.\n\n"
@@ -235,8 +241,6 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "reindex_started": "Переиндексирую статьи…",
         "reindex_progress": "Переиндексирую статьи… обработано {done} из {total:of_passages}.",
         "reindex_busy": "Переиндексация уже идёт; я пришлю итог, когда она закончится.",
-        "reindex_busy_progress": "Переиндексация уже идёт (обработано {done} из "
-                                 "{total:of_passages}); я пришлю итог, когда она закончится.",
         "reindex_busy_progress": "Переиндексация уже идёт (обработано {done} из "
                                  "{total:of_passages}); я пришлю итог, когда она закончится.",
         "reindex_done": (

@@ -90,6 +90,8 @@ class Window:
 
 def answer_html(answer: Answer, window: Window = Window(), limit: int = TELEGRAM_LIMIT) -> str:
     """The Telegram message (parse_mode=HTML) for the items of `answer` shown in `window`."""
+    if answer.unclear == "empty":
+        return HTML.t(answer.lang, "empty")
     if not answer.found:
         return _not_found(answer, HTML, limit)
     excerpt = _EXCERPT_CHARS
@@ -108,6 +110,8 @@ def answer_html(answer: Answer, window: Window = Window(), limit: int = TELEGRAM
 
 def answer_plain(answer: Answer, window: Window = Window()) -> str:
     """The same reply for a terminal: no markup, whole excerpts, links as URLs."""
+    if answer.unclear == "empty":
+        return PLAIN.t(answer.lang, "empty")
     if not answer.found:
         return _not_found(answer, PLAIN, None)
     return _found(answer, window, PLAIN, None, len(answer.items))
@@ -165,7 +169,7 @@ def heading(answer: Answer, window: Window, style: Style = HTML,
         else window.first_number - 1 + shown
     if window.first_number > 1:
         return _range(lang, style, window.first_number, shown, total)
-    lines = []
+    lines = [_unclear(answer, style)] if answer.unclear else []
     if answer.event_date:
         lines.append(style.esc(format_date(answer.event_date, lang)))
     lines.append(style.t(lang, "found", n=shown) if total is not None
@@ -179,11 +183,22 @@ def heading(answer: Answer, window: Window, style: Style = HTML,
 
 
 def not_found_lead(answer: Answer, style: Style = HTML) -> str:
-    """The sentence that says the articles do not answer: naming the missing terms if any."""
+    """The sentence that says the articles do not answer: naming the missing terms if any (and
+    asking what the reader wants to know, when the question is only a name or a date)."""
     lang = answer.lang
     if answer.missing:
         return style.t(lang, "not_mentioned", terms=_terms(answer.missing, lang))
+    if answer.unclear == "empty":
+        return style.t(lang, "empty")
+    if answer.unclear:
+        return _unclear(answer, style)
     return style.t(lang, "no_answer" if answer.related else "nothing")
+
+
+def _unclear(answer: Answer, style: Style) -> str:
+    """A question that is only a name or a date: what would the reader like to know?"""
+    key = "unclear_date" if answer.unclear == "only_date" else "unclear_name"
+    return style.t(answer.lang, key, question=shorten(answer.question.strip(" ?!."), 100))
 
 
 def _found(answer: Answer, window: Window, style: Style, excerpt: int | None,
