@@ -40,11 +40,11 @@ def main() -> int:
     monitor = LoopLagMonitor(interval=0.005, report_seconds=None)
     polling_started: list[float] = []
 
-    async def monitored(dp: Any, bot: Any) -> None:
+    async def monitored(dp: Any, bot: Any, settings: Any) -> None:
         monitor.start()
         polling_started.append(time.time())
         try:
-            await polling(dp, bot)
+            await polling(dp, bot, settings)
         finally:
             monitor.stop()
 

@@ -1,5 +1,10 @@
-"""Start-up of the Telegram bot: services → Bot and Dispatcher → long polling, or a webhook
-server when WEBHOOK_URL is set. `python -m bot run` ends up in `run_bot`.
+"""Start-up of the Telegram bot: the Bot API checked → services → Bot and Dispatcher → long
+polling, or a webhook server when WEBHOOK_URL is set. `python -m bot run` ends up in `run_bot`.
+
+Only getMe, deleteWebhook (or setWebhook) and the polling itself are essential. Everything else
+(the command menus, the webhook check, chat actions) is best effort: any failure of it is one
+log line and the bot goes on answering. Every way the process can end is a log line through the
+token-redacting filter, never a raw traceback.
 
 Nothing lives at module level: tests build their own services, dispatcher and bot with the
 same functions.
@@ -8,14 +13,17 @@ same functions.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import os
+import re
 import secrets
 import signal
+from collections.abc import Awaitable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -24,8 +32,19 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
-from aiogram.types import BotCommand, LinkPreviewOptions
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    BotCommandScopeUnion,
+    LinkPreviewOptions,
+)
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -35,12 +54,18 @@ from bot.handlers import create_routers
 from bot.healthcheck import Heartbeat
 from bot.jobs import AdminJobs
 from bot.middlewares import ThrottlingMiddleware, TypingMiddleware
-from bot.redaction import redact_token_in_logs
-from bot.retry import RetryMiddleware
+from bot.redaction import (
+    RedactSecrets,
+    install_redacting_hooks,
+    loop_exception_handler,
+    redact_token_in_logs,
+)
+from bot.retry import RetryMiddleware, describe_error
 from bot.services import build_news_index
 from bot.settings import Settings
 from bot.stats import BotStats
 from bot.texts import COMMANDS
+from index.errors import NewsIndexError
 from index.reading import listed_name, sha256_of
 from index.service import NewsIndex
 from index.types import Lang
@@ -53,6 +78,16 @@ logger = logging.getLogger(__name__)
 # users: BENCHMARKS.md)
 CONCURRENT_UPDATES = 256
 WEBHOOK_CHECK_SECONDS = 60.0
+# the command menu: for everyone, and in each admin's own chat also the admin commands
+USER_COMMANDS = ("ask", "help", "sources", "timeline", "start")
+ADMIN_COMMANDS = ("reindex", "stats")
+# Telegram picks a menu by the user's language_code; these get the Russian one, as
+# bot.texts.user_lang answers them in Russian, and every other language the English default
+RUSSIAN_MENU_CODES = ("ru", "uk", "be", "kk")
+# seconds a best-effort call may take (aiogram's default is a minute)
+BEST_EFFORT_TIMEOUT = 10
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,38 +142,87 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 
 
 def run_bot(settings: Settings) -> int:
-    """Run until SIGINT/SIGTERM. Returns the process exit status."""
-    redact_token_in_logs(settings.bot_token)
+    """Run until SIGINT/SIGTERM. Returns the process exit status.
+
+    Every way out is one log line through the redacting filter: Python's own traceback printer
+    would write an error page that repeats the request URL, and with it the token, to stderr.
+    """
+    redactor = redact_token_in_logs(settings.bot_token)
+    if redactor is not None:
+        install_redacting_hooks(redactor)
+    logging.captureWarnings(True)  # warnings, too, go through the filter
+    url = settings.telegram_api_url
     try:
-        asyncio.run(_serve(settings))
+        asyncio.run(_serve(settings, redactor))
     except TelegramUnauthorizedError:
         logger.error("Telegram refused BOT_TOKEN (Unauthorized). Check the token @BotFather "
                      "gave you, or revoke it and set the new one.")
-        return 1
     except TelegramNetworkError as exc:
-        logger.error("Cannot reach the Bot API at %s: %s", settings.telegram_api_url, exc)
-        return 1
-    return 0
+        logger.error("Cannot reach the Bot API at %s: %s", url, exc)
+    except ClientDecodeError as exc:
+        logger.error("The Bot API at %s did not answer like a Bot API server (%s). Check "
+                     "TELEGRAM_API_URL (https://api.telegram.org, or your local Bot API "
+                     "server) and any proxy in between.", url, _what_answered(exc))
+    except TelegramAPIError as exc:
+        logger.error("The Bot API at %s refused %s: %s", url, exc.method.__api_method__,
+                     exc.message)
+    except (NewsIndexError, OSError) as exc:
+        logger.error("The bot cannot go on: %s", exc)
+    except Exception:
+        logger.critical("The bot stopped on an unexpected error", exc_info=True)
+    else:
+        return 0
+    return 1
 
 
-async def _serve(settings: Settings) -> None:
+def _what_answered(exc: ClientDecodeError) -> str:
+    """The start of an unreadable reply, as text (an HTML page's words, without its tags)."""
+    data = exc.data if isinstance(exc.data, str) else repr(exc.data)
+    text = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", data)).split())
+    if not text:
+        return "an empty reply"
+    return f"it replied: {text[:160]!r}" + ("…" if len(text) > 160 else "")
+
+
+async def _serve(settings: Settings, redactor: RedactSecrets | None = None) -> None:
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(loop_exception_handler(redactor))
     # searches and rebuilds run in the loop's default pool: one thread per core, because more
     # only take turns at the GIL with the event loop (its lag doubled under load with six)
     workers = settings.search_threads or os.cpu_count() or 1
-    asyncio.get_running_loop().set_default_executor(
-        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="search"))
-    news = build_news_index(settings)
-    await prepare_index(news)
-    services = build_services(settings, news)
-    dp = create_dispatcher(settings, services)
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=workers,
+                                                 thread_name_prefix="search"))
     bot = create_bot(settings)
     try:
-        if settings.webhook_url:
-            await _run_webhook(dp, bot, settings)
-        else:
-            await _run_polling(dp, bot)
+        # before the model and the index load (15-25 s): a wrong token or a wrong
+        # TELEGRAM_API_URL is reported at once
+        me = await bot.me()
+        logger.info("Bot API at %s: @%s", settings.telegram_api_url, me.username)
+        news = build_news_index(settings)
+        await prepare_index(news)
+        services = build_services(settings, news)
+        dp = create_dispatcher(settings, services)
+        try:
+            if settings.webhook_url:
+                await _run_webhook(dp, bot, settings)
+            else:
+                await _run_polling(dp, bot, settings)
+        finally:
+            stop_rebuild(news)
+            news.save_words()  # for the next start: English words are not embedded again
     finally:
-        news.save_words()  # for the next start: English words are not embedded again
+        await bot.session.close()
+
+
+def stop_rebuild(news: NewsIndex) -> None:
+    """Ask a rebuild in progress to stop at its next safe point, keeping the old generation:
+    after a SIGTERM the process must end within Docker's 10 s, and asyncio.run waits for the
+    rebuild's thread before it returns."""
+    # NewsIndex.cancel_rebuild comes with the index side's clean shutdown; an index without
+    # it lets the rebuild finish, as before
+    cancel = getattr(news, "cancel_rebuild", None)
+    if callable(cancel):
+        cancel()
 
 
 async def prepare_index(news: NewsIndex) -> None:
@@ -175,27 +259,56 @@ def corpus_changed(news: NewsIndex) -> bool:
     return False
 
 
-async def _run_polling(dp: Dispatcher, bot: Bot) -> None:
+async def _run_polling(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
+    # a webhook left over from an earlier deployment would make getUpdates fail
+    await bot.delete_webhook(drop_pending_updates=False)
+    menus = asyncio.create_task(publish_commands(bot, settings.admin_ids), name="menus")
     try:
-        # a webhook left over from an earlier deployment would make getUpdates fail
-        await bot.delete_webhook(drop_pending_updates=False)
-        await publish_commands(bot)
-    except BaseException:
-        await bot.session.close()  # start_polling closes it, but it never started
-        raise
-    await dp.start_polling(bot, tasks_concurrency_limit=CONCURRENT_UPDATES)
+        await dp.start_polling(bot, tasks_concurrency_limit=CONCURRENT_UPDATES)
+    finally:
+        menus.cancel()
+        await asyncio.wait({menus})
 
 
-async def publish_commands(bot: Bot) -> None:
-    """The command menu Telegram shows, in English and (for Russian clients) in Russian."""
-    languages: tuple[tuple[Lang, str | None], ...] = (("en", None), ("ru", "ru"))
-    for lang, code in languages:
-        commands = [BotCommand(command=name, description=COMMANDS[lang][name])
-                    for name in ("ask", "help", "sources", "timeline", "start")]
-        try:
-            await bot.set_my_commands(commands, language_code=code)
-        except TelegramAPIError as exc:  # a missing menu is no reason not to answer
-            logger.warning("could not set the command menu (%s): %s", lang, exc)
+async def best_effort(what: str, call: Awaitable[T]) -> T | None:
+    """A Bot API call the bot can do without: whatever goes wrong (an API error, an unreadable
+    reply, a timeout, anything) is one log line, and None."""
+    try:
+        return await call
+    except Exception as exc:
+        logger.warning("%s failed; going on without it: %s", what, describe_error(exc))
+        return None
+
+
+def command_menus(admin_ids: Iterable[int]
+                  ) -> list[tuple[BotCommandScopeUnion, str | None, list[BotCommand]]]:
+    """(scope, language_code, commands) of every menu: English by default, Russian for
+    RUSSIAN_MENU_CODES; the admin commands only in each admin's own chat."""
+    admins = sorted(set(admin_ids))
+    menus: list[tuple[BotCommandScopeUnion, str | None, list[BotCommand]]] = []
+    languages: list[tuple[str | None, Lang]] = [(None, "en")]
+    languages += [(code, "ru") for code in RUSSIAN_MENU_CODES]
+    for code, lang in languages:
+        def commands(names: Iterable[str], lang: Lang = lang) -> list[BotCommand]:
+            return [BotCommand(command=name, description=COMMANDS[lang][name]) for name in names]
+
+        menus.append((BotCommandScopeDefault(), code, commands(USER_COMMANDS)))
+        menus += [(BotCommandScopeChat(chat_id=admin), code,
+                   commands(USER_COMMANDS + ADMIN_COMMANDS)) for admin in admins]
+    return menus
+
+
+async def publish_commands(bot: Bot, admin_ids: Iterable[int] = ()) -> bool:
+    """Publish the command menus (best effort: a missing menu is no reason not to answer).
+    Stops at the first failure, as the next calls would most likely fail the same way."""
+    for scope, code, commands in command_menus(admin_ids):
+        done = await best_effort(
+            f"setMyCommands ({scope.type}{'' if code is None else ', ' + code})",
+            bot.set_my_commands(commands, scope=scope, language_code=code,
+                                request_timeout=BEST_EFFORT_TIMEOUT))
+        if done is None:
+            return False
+    return True
 
 
 async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
@@ -225,10 +338,14 @@ async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings,
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
         await bot.set_webhook(settings.webhook_url, secret_token=secret,
                               allowed_updates=dp.resolve_used_update_types())
-        await publish_commands(bot)
+        menus = asyncio.create_task(publish_commands(bot, settings.admin_ids), name="menus")
         logger.info("webhook server on %s:%d for %s", settings.webhook_host,
                     settings.webhook_port, settings.webhook_url)
-        await _watch_webhook(bot, stop)
+        try:
+            await _watch_webhook(bot, stop)
+        finally:
+            menus.cancel()
+            await asyncio.wait({menus})
     finally:
         await runner.cleanup()
         await bot.session.close()
@@ -237,11 +354,9 @@ async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings,
 async def _watch_webhook(bot: Bot, stop: asyncio.Event) -> None:
     """Until `stop`: check the webhook every minute (this also feeds the heartbeat)."""
     while not stop.is_set():
-        try:
-            info = await bot.get_webhook_info()
-            if info.last_error_message:
-                logger.warning("Telegram reports a webhook error: %s", info.last_error_message)
-        except TelegramAPIError as exc:
-            logger.warning("getWebhookInfo failed: %s", exc)
+        info = await best_effort("getWebhookInfo", bot.get_webhook_info(
+            request_timeout=BEST_EFFORT_TIMEOUT))
+        if info is not None and info.last_error_message:
+            logger.warning("Telegram reports a webhook error: %s", info.last_error_message)
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), WEBHOOK_CHECK_SECONDS)

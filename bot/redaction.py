@@ -5,12 +5,23 @@ puts the URL into some errors: a redirect loop (`TooManyRedirects`) ends up in a
 "Failed to fetch updates" log line, a failed file download (`ClientResponseError`) in a
 handler's traceback. A filter on the log handlers replaces the token, and its secret part on
 its own, in every message and traceback before anything is written.
+
+Tracebacks that reach no log call are printed by Python itself: an exception that ends the
+process, one that ends a thread, one raised in `__del__`, and the event loop's "Task exception
+was never retrieved". `install_redacting_hooks` and `loop_exception_handler` send all of them
+through the logger, redacted, instead.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -32,12 +43,14 @@ class RedactSecrets(logging.Filter):
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
+        broken = False
         try:
             message = record.getMessage()
-        except (TypeError, ValueError):  # a bad format string: logging reports it itself
-            return True
+        except (TypeError, ValueError):
+            # a bad format string: logging would print the record's arguments raw to stderr
+            message, broken = f"{record.msg!s} {record.args!r}", True
         clean = self.redact(message)
-        if clean != message:
+        if clean != message or broken:
             record.msg, record.args = clean, None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
@@ -62,3 +75,61 @@ def redact_token_in_logs(token: SecretStr | str | None) -> RedactSecrets | None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)
     return redactor
+
+
+def _formatted(exc_type: type[BaseException], exc: BaseException | None,
+               tb: TracebackType | None) -> str:
+    return "".join(traceback.format_exception(exc_type, exc, tb)).rstrip()
+
+
+def install_redacting_hooks(redactor: RedactSecrets) -> None:
+    """Process-wide: an uncaught exception in the main thread or any other, and one Python
+    cannot raise (in `__del__`, a finalizer), is logged with its traceback redacted rather than
+    printed raw. The text is redacted before logging, so it is clean whatever handler writes it.
+    """
+    log = logging.getLogger("bot")
+
+    def excepthook(exc_type: type[BaseException], exc: BaseException,
+                   tb: TracebackType | None) -> None:
+        log.critical("%s", redactor.redact("Uncaught exception:\n" + _formatted(exc_type, exc, tb)))
+
+    def thread_excepthook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        log.error("%s", redactor.redact(f"Uncaught exception in thread {name}:\n"
+                                        + _formatted(args.exc_type, args.exc_value,
+                                                     args.exc_traceback)))
+
+    def unraisablehook(unraisable: Any) -> None:
+        where = unraisable.err_msg or "Exception ignored in"
+        text = f"{where}: {unraisable.object!r}"
+        if unraisable.exc_type is not None:
+            text += "\n" + _formatted(unraisable.exc_type, unraisable.exc_value,
+                                      unraisable.exc_traceback)
+        log.error("%s", redactor.redact(text))
+
+    sys.excepthook = excepthook
+    threading.excepthook = thread_excepthook
+    sys.unraisablehook = unraisablehook
+
+
+LoopExceptionHandler = Callable[[asyncio.AbstractEventLoop, dict[str, Any]], None]
+
+
+def loop_exception_handler(redactor: RedactSecrets | None) -> LoopExceptionHandler:
+    """For `loop.set_exception_handler`: what asyncio would print ("Task exception was never
+    retrieved", an unclosed session), as one redacted log record."""
+    log = logging.getLogger("asyncio")
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        text = str(context.get("message") or "Unhandled exception in the event loop")
+        task = context.get("task") or context.get("future")
+        if isinstance(task, asyncio.Task):
+            text += f" (task {task.get_name()}: {task.get_coro()!r})"
+        exc = context.get("exception")
+        if isinstance(exc, BaseException):
+            text += "\n" + _formatted(type(exc), exc, exc.__traceback__)
+        log.error("%s", redactor.redact(text) if redactor else text)
+
+    return handle

@@ -1,23 +1,37 @@
 """Start-up: the index is brought up to date with SEEDS_DIR, a refused token ends with a clear
-message, and webhook mode checks Telegram's secret-token header."""
+message, webhook mode checks Telegram's secret-token header, the command menus are published
+per language (admin commands only to admins), the calls the bot can do without fail in any way
+without stopping it, and a rebuild is asked to stop when the bot stops."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiogram import Bot
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramServerError,
+)
+from aiogram.methods import GetMe, GetWebhookInfo, SetMyCommands, TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import User
 from aiohttp import ClientSession, web
 
 from bot import app
 from bot.app import build_services, corpus_changed, create_bot, create_dispatcher, prepare_index
+from bot.texts import user_lang
 from index.service import NewsIndex
 from tests.bot.conftest import make_settings
-from tests.bot.fakes import RecordingSession, message_update
-from tests.stand_in_api import free_port
+from tests.bot.fakes import TOKEN, RecordingSession, message_update
+from tests.stand_in_api import StandInTelegram, free_port
 
 
 def test_an_unchanged_corpus_is_not_reindexed(writable_news: NewsIndex) -> None:
@@ -138,3 +152,134 @@ async def _until(condition: Any, timeout: float = 20.0) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("condition not met in time")
+
+
+# -- menus and the calls the bot can do without -----------------------------------------------
+
+
+class FailingSession(RecordingSession):
+    """Answers like Telegram, except that the methods in `failures` raise their exception."""
+
+    def __init__(self, failures: dict[str, BaseException]) -> None:
+        super().__init__()
+        self.failures = failures
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType],
+                           timeout: int | None = None) -> TelegramType:
+        failure = self.failures.get(method.__api_method__)
+        if failure is not None:
+            self.calls.append((method.__api_method__, {}))
+            raise failure
+        return await super().make_request(bot, method, timeout)
+
+
+def _failures(method: TelegramMethod[Any]) -> dict[str, BaseException]:
+    return {
+        "api error": TelegramServerError(method, "Internal Server Error"),
+        "bad request": TelegramBadRequest(method, "Bad Request: something"),
+        "unreadable reply": ClientDecodeError("Failed to decode object",
+                                              ValueError("Expecting value"), "<html>500</html>"),
+        "timeout": TelegramNetworkError(method, "Request timeout error"),
+        "plain timeout": TimeoutError(),
+        "anything": RuntimeError("something nobody expected"),
+    }
+
+
+def _bot(session: RecordingSession) -> Bot:
+    # no RetryMiddleware: what is tested is what happens once retrying is over
+    return Bot(TOKEN, session=session)
+
+
+async def test_menus_per_language_and_admin_commands_only_for_admins() -> None:
+    session = RecordingSession()
+    assert await app.publish_commands(_bot(session), admin_ids=[42, 43])
+    menus: dict[tuple[str, str], list[str]] = {}
+    descriptions: dict[tuple[str, str], list[str]] = {}
+    for name, params in session.calls:
+        assert name == "setMyCommands"
+        scope = json.loads(params["scope"])
+        where = "everyone" if scope["type"] == "default" else f"chat {scope['chat_id']}"
+        assert scope["type"] in {"default", "chat"}
+        key = (where, params.get("language_code", ""))
+        assert key not in menus, f"{key} published twice"
+        commands = json.loads(params["commands"])
+        menus[key] = [c["command"] for c in commands]
+        descriptions[key] = [c["description"] for c in commands]
+    languages = ["", "ru", "uk", "be", "kk"]
+    assert set(menus) == {(w, code) for w in ("everyone", "chat 42", "chat 43")
+                          for code in languages}
+    for code in languages:
+        assert menus[("everyone", code)] == ["ask", "help", "sources", "timeline", "start"]
+        assert menus[("chat 42", code)] == [*menus[("everyone", code)], "reindex", "stats"]
+        russian = code != ""
+        for key in (("everyone", code), ("chat 42", code)):
+            assert all(bool(re.search("[а-я]", d)) == russian for d in descriptions[key]), key
+
+
+@pytest.mark.parametrize("code", app.RUSSIAN_MENU_CODES)
+def test_the_russian_menu_goes_to_those_the_bot_answers_in_russian(code: str) -> None:
+    user = User(id=1, is_bot=False, first_name="A", language_code=code)
+    assert user_lang(user) == "ru"
+
+
+@pytest.mark.parametrize("kind", list(_failures(GetMe())))
+async def test_a_failing_menu_is_one_line_and_no_exception(
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    failure = _failures(SetMyCommands(commands=[]))[kind]
+    session = FailingSession({"setMyCommands": failure})
+    with caplog.at_level(logging.WARNING, logger="bot.app"):
+        assert await app.publish_commands(_bot(session), admin_ids=[42]) is False
+    assert [name for name, _ in session.calls] == ["setMyCommands"]  # the rest is not tried
+    [line] = [r for r in caplog.records if r.name == "bot.app"]
+    assert "setMyCommands" in line.getMessage() and line.exc_info is None
+
+
+@pytest.mark.parametrize("kind", list(_failures(GetMe())))
+async def test_the_webhook_watcher_outlives_any_failure(
+    kind: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(app, "WEBHOOK_CHECK_SECONDS", 0.01)
+    session = FailingSession({"getWebhookInfo": _failures(GetWebhookInfo())[kind]})
+    stop = asyncio.Event()
+    with caplog.at_level(logging.WARNING, logger="bot.app"):
+        watching = asyncio.create_task(app._watch_webhook(_bot(session), stop))
+        await _until(lambda: len(session.calls) >= 3 or watching.done(), timeout=5)
+        stop.set()
+        await asyncio.wait_for(watching, 5)
+    assert len(session.calls) >= 3  # it kept checking
+    lines = [r for r in caplog.records if r.name == "bot.app"]
+    assert len(lines) == len(session.calls) and all(r.exc_info is None for r in lines)
+
+
+async def test_a_rebuild_is_asked_to_stop_when_the_bot_stops(
+    seed_news: NewsIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the way out (SIGTERM ends polling) a running rebuild is cancelled: asyncio.run would
+    otherwise wait for its thread, past Docker's 10 s."""
+    stopped: list[str] = []
+    monkeypatch.setattr(seed_news, "cancel_rebuild", lambda: stopped.append("rebuild"),
+                        raising=False)
+    monkeypatch.setattr(seed_news, "save_words", lambda: stopped.append("words"))
+    monkeypatch.setattr(app, "build_news_index", lambda settings: seed_news)
+
+    async def ready(news: NewsIndex) -> None:
+        pass
+
+    async def polling(dp: Any, bot: Bot, settings: Any) -> None:
+        assert not stopped
+        raise asyncio.CancelledError  # as a stop in the middle of polling would
+
+    monkeypatch.setattr(app, "prepare_index", ready)
+    monkeypatch.setattr(app, "_run_polling", polling)
+    server = StandInTelegram(TOKEN)
+    await server.start()
+    try:
+        settings = make_settings(seed_news.seeds_dir, seed_news.index_dir,
+                                 telegram_api_url=server.base_url)
+        with pytest.raises(asyncio.CancelledError):
+            await app._serve(settings)
+    finally:
+        await server.stop()
+    assert stopped == ["rebuild", "words"]
+    assert [c.method for c in server.calls] == ["getMe"]

@@ -134,10 +134,18 @@ async def _until_done_or_exit(scenario: Coroutine[Any, Any, None],
 async def _scenario(api: StandInTelegram, seeds: Path, env: dict[str, str]) -> None:
     await api.wait_call(lambda c: c.method == "getUpdates", timeout=120)
     assert api.calls_of("deleteWebhook"), "a leftover webhook would block polling"
-    menus = {c.params.get("language_code", ""): c.json("commands") for c in
-             api.calls_of("setMyCommands")}
-    assert {c["command"] for c in menus[""]} >= {"ask", "help", "sources", "timeline"}
-    assert "Задать вопрос" in menus["ru"][0]["description"]
+    # published in the background once polling runs: for everyone in English and (for
+    # ru/uk/be/kk clients) in Russian, and with the admin commands in the admin's own chat
+    await api.wait_for(lambda: len(api.calls_of("setMyCommands")) >= 10, 60, "the menus")
+    menus = {(c.json("scope").get("chat_id"), c.params.get("language_code", "")):
+             [m["command"] for m in c.json("commands")] for c in api.calls_of("setMyCommands")}
+    assert {"ask", "help", "sources", "timeline"} <= set(menus[None, ""])
+    assert "reindex" not in menus[None, ""] and "reindex" in menus[ADMIN_ID, ""]
+    assert set(menus) == {(who, code) for who in (None, ADMIN_ID)
+                          for code in ("", "ru", "uk", "be", "kk")}
+    russian = next(c for c in api.calls_of("setMyCommands")
+                   if c.params.get("language_code") == "uk")
+    assert "Задать вопрос" in russian.json("commands")[0]["description"]
 
     await _private_questions(api)
     await _groups(api)
