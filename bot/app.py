@@ -302,8 +302,9 @@ async def publish_commands(bot: Bot, admin_ids: Iterable[int] = ()) -> bool:
     """Publish the command menus (best effort: a missing menu is no reason not to answer).
     Stops at the first failure, as the next calls would most likely fail the same way."""
     for scope, code, commands in command_menus(admin_ids):
+        who = f"chat {scope.chat_id}" if isinstance(scope, BotCommandScopeChat) else "everyone"
         done = await best_effort(
-            f"setMyCommands ({scope.type}{'' if code is None else ', ' + code})",
+            f"setMyCommands ({who}{'' if code is None else ', ' + code})",
             bot.set_my_commands(commands, scope=scope, language_code=code,
                                 request_timeout=BEST_EFFORT_TIMEOUT))
         if done is None:

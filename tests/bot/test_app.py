@@ -232,7 +232,7 @@ async def test_a_failing_menu_is_one_line_and_no_exception(
         assert await app.publish_commands(_bot(session), admin_ids=[42]) is False
     assert [name for name, _ in session.calls] == ["setMyCommands"]  # the rest is not tried
     [line] = [r for r in caplog.records if r.name == "bot.app"]
-    assert "setMyCommands" in line.getMessage() and line.exc_info is None
+    assert "setMyCommands (everyone)" in line.getMessage() and line.exc_info is None
 
 
 @pytest.mark.parametrize("kind", list(_failures(GetMe())))

@@ -141,3 +141,39 @@ async def test_the_bot_rides_out_telegram_faults(tmp_path: Path, seeds_copy: Pat
     assert figures["retries logged by RetryMiddleware"] >= 5  # 2 flood, 1 restart, 2 typing
     assert figures["failed polls logged by the dispatcher"] >= 5
     print("\nFIGURES " + "; ".join(f"{k}: {v:.1f}" for k, v in figures.items()))
+
+
+async def test_answers_go_out_when_menus_and_chat_actions_fail(tmp_path: Path, seeds_copy: Path,
+                                                               index_copy: Path) -> None:
+    """setMyCommands and sendChatAction answered with a 500 and an HTML page, or with JSON
+    that cannot be read: the calls the bot can do without. It used to end at start-up (exit 1,
+    a traceback), and a failed chat action left "Task exception was never retrieved"."""
+    server = StandInTelegram(TOKEN)
+    await server.start()
+    server.fail("setMyCommands", Fault.html(500), Fault.bad_json(500), times=10)
+    server.fail("sendChatAction", Fault.html(500), Fault.bad_json(), times=20)
+    try:
+        async with running_bot(run_env(server, seeds_copy, index_copy), tmp_path) as bot:
+            await wait_until_polling(server, bot)
+            server.message(201, QUESTION)
+            server.message(202, "Когда Рубио и Лавров говорили по телефону?",
+                           language_code="ru")
+            await server.wait_for(lambda: all(server.sent_to(u) for u in (201, 202)), 90,
+                                  "both answers")
+            await server.wait_for(lambda: "setMyCommands (everyone" in bot.output(), 30,
+                                  "the menu's failure in the log")
+            assert bot.running
+            exit_code = await bot.stop()
+            output = bot.output()
+    finally:
+        await server.stop()
+    for user in (201, 202):
+        assert [bool(CITED.search(s.text)) for s in server.sent_to(user)] == [True]
+    assert {c.outcome for c in server.calls_of("setMyCommands")} <= {"html 500", "bad_json 500"}
+    assert {c.outcome for c in server.calls_of("sendChatAction")} <= {"html 500", "bad_json 200"}
+    assert server.calls_of("sendChatAction")
+    assert exit_code == 0, output[-3000:]
+    assert "Traceback" not in output and "never retrieved" not in output, output[-3000:]
+    # one line for the menus, whose publishing stops at the first failure
+    assert output.count("going on without it") == 1, output[-3000:]
+    assert_no_secret(output)
