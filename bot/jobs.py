@@ -60,14 +60,35 @@ class AdminJobs:
         self.edit_interval = edit_interval
         self._tasks: set[asyncio.Task[None]] = set()
         self._reindex: asyncio.Task[None] | None = None
+        self._progress: _Progress | None = None
         self.uploads: TtlLru[str, PendingUpload] = TtlLru(_PENDING_UPLOADS, _PENDING_TTL)
 
     def reindex_running(self, news: NewsIndex) -> bool:
         # the task is checked too: its thread may not have taken the index's lock yet
         return (self._reindex is not None and not self._reindex.done()) or news.reindexing
 
-    def start_reindex(self, news: NewsIndex, bot: Bot, status: StatusMessage) -> None:
-        self._reindex = self._spawn(self._reindex_with_progress(news, bot, status))
+    @property
+    def reindex_progress(self) -> tuple[int, int] | None:
+        """(passages embedded, passages to embed) of the running /reindex, once it knows."""
+        running = self._reindex is not None and not self._reindex.done()
+        if not running or self._progress is None or not self._progress.total:
+            return None
+        return self._progress.done, self._progress.total
+
+    def start_reindex(self, news: NewsIndex, bot: Bot, chat_id: int, lang: Lang,
+                      thread_id: int | None = None) -> bool:
+        """Start a background reindex that reports into a status message it posts in
+        `chat_id`; False, and nothing started, when one is running already.
+
+        The check and the start are one step, with no `await` between them: two /reindex
+        commands handled at once cannot both find nothing running.
+        """
+        if self.reindex_running(news):
+            return False
+        self._progress = _Progress()
+        self._reindex = self._spawn(self._reindex_with_progress(
+            news, bot, _StatusPlace(chat_id, lang, thread_id), self._progress))
+        return True
 
     def remember_upload(self, upload: PendingUpload) -> str:
         token = secrets.token_urlsafe(6)
@@ -85,14 +106,14 @@ class AdminJobs:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    async def _reindex_with_progress(self, news: NewsIndex, bot: Bot,
-                                     status: StatusMessage) -> None:
-        progress = _Progress()
+    async def _reindex_with_progress(self, news: NewsIndex, bot: Bot, place: _StatusPlace,
+                                     progress: _Progress) -> None:
         work = asyncio.create_task(in_background_thread(news.reindex, progress))
+        status = await _post_status(bot, place, t(place.lang, "reindex_started"))
         shown = ""
         while not work.done():
             await asyncio.wait({work}, timeout=self.edit_interval)
-            if not work.done() and progress.total:
+            if not work.done() and progress.total and status is not None:
                 text = t(status.lang, "reindex_progress", done=progress.done, total=progress.total)
                 if text != shown:
                     await edit_status(bot, status, text)
@@ -101,15 +122,15 @@ class AdminJobs:
             report = work.result()
         except NewsIndexError as exc:
             logger.warning("reindex refused: %s", exc)
-            text = t(status.lang, "reindex_failed", reason=str(exc))
+            text = t(place.lang, "reindex_failed", reason=str(exc))
         except Exception:
             logger.exception("reindex failed")
-            text = t(status.lang, "reindex_crashed")
+            text = t(place.lang, "reindex_crashed")
         else:
-            logger.info("reindex from chat %s done: %s", status.chat_id, report.summary())
-            text = report_html(report, status.lang)
-        if not await edit_status(bot, status, text):
-            await _send_quietly(bot, status.chat_id, text)
+            logger.info("reindex from chat %s done: %s", place.chat_id, report.summary())
+            text = report_html(report, place.lang)
+        if status is None or not await edit_status(bot, status, text):
+            await _send_quietly(bot, place.chat_id, text)
 
 
 async def in_background_thread(fn: Callable[..., T], *args: Any) -> T:
@@ -124,6 +145,26 @@ def _at_low_priority(fn: Callable[..., T], *args: Any) -> T:
     with suppress(AttributeError, OSError):  # (Linux renices a thread; elsewhere: as is)
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     return fn(*args)
+
+
+@dataclass(frozen=True, slots=True)
+class _StatusPlace:
+    """Where a job posts its status message: a chat, and a forum topic in it."""
+
+    chat_id: int
+    lang: Lang
+    thread_id: int | None = None
+
+
+async def _post_status(bot: Bot, place: _StatusPlace, text: str) -> StatusMessage | None:
+    """Post the message a job edits as it goes; None when Telegram would not take it (the job
+    goes on, and its result is sent as a new message at the end)."""
+    try:
+        sent = await bot.send_message(place.chat_id, text, message_thread_id=place.thread_id)
+    except TelegramAPIError as exc:
+        logger.warning("could not post a status message in chat %s: %s", place.chat_id, exc)
+        return None
+    return StatusMessage(place.chat_id, sent.message_id, place.lang)
 
 
 class _Progress:

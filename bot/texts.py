@@ -127,6 +127,22 @@ TEXTS: dict[Lang, dict[str, Text]] = {
                  "{reused} reused) in {seconds} s.",
         "upload_not_txt": "Send articles as plain-text <code>.txt</code> files.",
         "upload_too_big": "That file is too large ({size} bytes; the limit is {limit}).",
+        "upload_too_big_unknown": "That file is too large (over the limit of {limit} bytes).",
+        "upload_failed_permission": (
+            "Not added: permission denied: the bot may not write into the articles folder. "
+            "Nothing changed. Make SEEDS_DIR writable for the bot (in Docker: "
+            "<code>chown -R 10001</code> the folder)."
+        ),
+        "upload_failed_readonly": (
+            "Not added: permission denied: the articles folder is on a read-only file system. "
+            "Nothing changed. Make SEEDS_DIR writable for the bot (in Docker: mount it "
+            "without <code>:ro</code>)."
+        ),
+        "upload_failed_full": (
+            "Not added: the disk is full (no room to write the article or the index). "
+            "Nothing changed. Free some space, then send the file again."
+        ),
+        "upload_failed_os": "Not added: a file could not be written ({error}). Nothing changed.",
         "upload_adding": "Adding <code>{name}</code>…",
         "upload_added": "Added <code>{name}</code> ({title}). The index now has "
                         "{articles:n_articles}, {chunks:n_passages}.",
@@ -256,6 +272,23 @@ TEXTS: dict[Lang, dict[str, Text]] = {
                  "повторно использовано {reused}) за {seconds} с.",
         "upload_not_txt": "Присылайте статьи текстовыми файлами <code>.txt</code>.",
         "upload_too_big": "Файл слишком большой ({size} байт; предел {limit}).",
+        "upload_too_big_unknown": "Файл слишком большой (больше предела в {limit} байт).",
+        "upload_failed_permission": (
+            "Не добавлено: нет прав на запись в папку со статьями. Ничего не изменилось. "
+            "Разрешите боту запись в SEEDS_DIR (в Docker: <code>chown -R 10001</code> на "
+            "папку)."
+        ),
+        "upload_failed_readonly": (
+            "Не добавлено: нет прав на запись в папку со статьями: она на файловой системе "
+            "только для чтения. Ничего не изменилось. Разрешите боту запись в SEEDS_DIR "
+            "(в Docker: смонтируйте её без <code>:ro</code>)."
+        ),
+        "upload_failed_full": (
+            "Не добавлено: диск заполнен (некуда записать статью или индекс). Ничего не "
+            "изменилось. Освободите место и пришлите файл ещё раз."
+        ),
+        "upload_failed_os": "Не добавлено: не удалось записать файл ({error}). Ничего не "
+                            "изменилось.",
         "upload_adding": "Добавляю <code>{name}</code>…",
         "upload_added": "Добавлен <code>{name}</code> ({title}). Теперь в индексе "
                         "{articles:n_articles}, {chunks:n_passages}.",

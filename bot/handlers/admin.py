@@ -3,8 +3,10 @@ private chat. Everyone else asking for these gets a polite refusal and nothing c
 
 from __future__ import annotations
 
+import errno
 import io
 import logging
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
@@ -22,16 +24,20 @@ from bot.texts import t, user_lang
 from index.service import AddResult, FileExists, NewsIndex
 from index.types import Lang
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 logger = logging.getLogger(__name__)
 
 
 async def reindex(message: Message, bot: Bot, news: NewsIndex, jobs: AdminJobs) -> None:
     lang = user_lang(message.from_user, message.text)
-    if jobs.reindex_running(news):
-        await message.reply(t(lang, "reindex_busy"))
-        return
-    status = await message.answer(t(lang, "reindex_started"))
-    jobs.start_reindex(news, bot, StatusMessage(status.chat.id, status.message_id, lang))
+    thread = message.message_thread_id if message.is_topic_message else None
+    if jobs.start_reindex(news, bot, message.chat.id, lang, thread):
+        return  # (its status message is posted by the job)
+    progress = jobs.reindex_progress
+    await message.reply(t(lang, "reindex_busy") if progress is None else
+                        t(lang, "reindex_busy_progress", done=progress[0], total=progress[1]))
 
 
 async def show_stats(message: Message, news: NewsIndex, stats: BotStats,
@@ -53,7 +59,11 @@ async def upload(message: Message, document: Document, bot: Bot, news: NewsIndex
         await message.reply(t(lang, "upload_too_big", size=f"{document.file_size:,}",
                               limit=f"{settings.max_file_bytes:,}"))
         return
-    data = await _download(bot, document.file_id)
+    try:
+        data = await _download(bot, document.file_id, settings.max_file_bytes)
+    except _TooLarge:
+        await message.reply(t(lang, "upload_too_big_unknown", limit=f"{settings.max_file_bytes:,}"))
+        return
     try:
         result = await in_background_thread(news.add_article, name, data)
     except FileExists:
@@ -62,11 +72,14 @@ async def upload(message: Message, document: Document, bot: Bot, news: NewsIndex
         await message.reply(t(lang, "upload_exists", name=name),
                             reply_markup=upload_keyboard(token, lang))
         return
+    except OSError as exc:
+        await message.reply(_not_written(exc, name, lang))
+        return
     await message.answer(_added(result, news, lang), reply_parameters=reply_to(message))
 
 
 async def upload_choice(callback: CallbackQuery, callback_data: UploadChoice, bot: Bot,
-                        news: NewsIndex, jobs: AdminJobs) -> None:
+                        news: NewsIndex, settings: Settings, jobs: AdminJobs) -> None:
     lang = user_lang(callback.from_user)
     pending = jobs.uploads.get(callback_data.token)
     if pending is None or pending.user_id != callback.from_user.id or callback.message is None:
@@ -79,9 +92,16 @@ async def upload_choice(callback: CallbackQuery, callback_data: UploadChoice, bo
         await edit_status(bot, status, t(lang, "upload_cancelled", name=pending.name))
         return
     await edit_status(bot, status, t(lang, "upload_adding", name=pending.name))
-    data = await _download(bot, pending.file_id)
-    result = await in_background_thread(news.add_article, pending.name, data, True)
-    await edit_status(bot, status, _added(result, news, lang))
+    try:
+        data = await _download(bot, pending.file_id, settings.max_file_bytes)
+        result = await in_background_thread(news.add_article, pending.name, data, True)
+    except _TooLarge:
+        text = t(lang, "upload_too_big_unknown", limit=f"{settings.max_file_bytes:,}")
+    except OSError as exc:
+        text = _not_written(exc, pending.name, lang)
+    else:
+        text = _added(result, news, lang)
+    await edit_status(bot, status, text)
 
 
 async def refuse(event: Message | CallbackQuery) -> None:
@@ -92,10 +112,53 @@ async def refuse(event: Message | CallbackQuery) -> None:
         await event.reply(text)
 
 
-async def _download(bot: Bot, file_id: str) -> bytes:
-    buffer = io.BytesIO()
-    await bot.download(file_id, destination=buffer)
+class _TooLarge(Exception):
+    """The download went past MAX_FILE_BYTES (Telegram did not declare its size)."""
+
+
+class _CappedBuffer(io.BytesIO):
+    """Memory for a download that refuses to grow past `limit` bytes: the download stops at
+    the first chunk beyond it instead of reading a file of any size whole."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        if self.tell() + memoryview(data).nbytes > self.limit:
+            raise _TooLarge()
+        return super().write(data)
+
+
+async def _download(bot: Bot, file_id: str, limit: int) -> bytes:
+    """The file's bytes; _TooLarge as soon as it is known to be over `limit` bytes, from the
+    size Telegram declares or, without one, from what has arrived."""
+    file = await bot.get_file(file_id)
+    if file.file_size is not None and file.file_size > limit:
+        raise _TooLarge()
+    if file.file_path is None:  # Telegram keeps no path for files over its own 20 MB limit
+        raise _TooLarge()
+    buffer = _CappedBuffer(limit)
+    await bot.download_file(file.file_path, destination=buffer)
     return buffer.getvalue()
+
+
+# what a failed write means to an admin, by its errno
+_WRITE_FAILURES = {
+    errno.EROFS: "upload_failed_readonly",
+    errno.EACCES: "upload_failed_permission",
+    errno.EPERM: "upload_failed_permission",
+    errno.ENOSPC: "upload_failed_full",
+    errno.EDQUOT: "upload_failed_full",
+    errno.EFBIG: "upload_failed_full",  # a file size limit: the same remedy, room
+}
+
+
+def _not_written(exc: OSError, name: str, lang: Lang) -> str:
+    """Why an upload could not be written into the corpus folder or the index, in words."""
+    logger.warning("upload %s not written: %s", name, exc)
+    key = _WRITE_FAILURES.get(exc.errno or 0, "upload_failed_os")
+    return t(lang, key, error=exc.strerror or type(exc).__name__)
 
 
 def _added(result: AddResult, news: NewsIndex, lang: Lang) -> str:
