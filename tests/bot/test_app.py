@@ -9,6 +9,9 @@ import asyncio
 import json
 import logging
 import re
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,7 @@ from bot.texts import user_lang
 from index.service import NewsIndex
 from tests.bot.conftest import make_settings
 from tests.bot.fakes import TOKEN, RecordingSession, message_update
-from tests.stand_in_api import StandInTelegram, free_port
+from tests.stand_in_api import Fault, StandInTelegram, free_port
 
 
 def test_an_unchanged_corpus_is_not_reindexed(writable_news: NewsIndex) -> None:
@@ -81,6 +84,17 @@ def test_dispatchers_can_be_built_again_and_again(seed_news: NewsIndex, tmp_path
         second.resolve_used_update_types())
 
 
+@pytest.fixture
+def process_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """run_bot installs process-wide hooks; put them back for the tests that follow."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    yield
+    logging.captureWarnings(False)
+
+
+@pytest.mark.usefixtures("process_hooks")
 async def test_a_refused_token_ends_with_a_clear_message(
     seed_news: NewsIndex, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -283,3 +297,38 @@ async def test_a_rebuild_is_asked_to_stop_when_the_bot_stops(
         await server.stop()
     assert stopped == ["rebuild", "words"]
     assert [c.method for c in server.calls] == ["getMe"]
+
+
+@pytest.mark.usefixtures("process_hooks")
+@pytest.mark.parametrize("failure", ["refused", "unexpected"])
+async def test_every_way_out_is_one_line_and_a_failure_status(
+    seed_news: NewsIndex, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    failure: str
+) -> None:
+    server = StandInTelegram(TOKEN)
+    await server.start()
+
+    def news(settings: Any) -> NewsIndex:
+        if failure == "unexpected":
+            raise RuntimeError(f"nobody saw this coming at /bot{TOKEN}/getMe")
+        return seed_news
+
+    if failure == "refused":
+        server.fail("deleteWebhook", Fault.error(400, "Bad Request: webhook is in the way"))
+    monkeypatch.setattr(app, "build_news_index", news)
+    monkeypatch.setattr(seed_news, "save_words", lambda: None)
+    settings = make_settings(seed_news.seeds_dir, seed_news.index_dir,
+                             telegram_api_url=server.base_url)
+    try:
+        with caplog.at_level(logging.INFO):
+            status = await asyncio.to_thread(app.run_bot, settings)
+    finally:
+        await server.stop()
+    assert status == 1
+    [line] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    if failure == "refused":
+        assert "refused deleteWebhook: Bad Request: webhook is in the way" in line.getMessage()
+        assert line.exc_info is None
+    else:
+        assert "unexpected error" in line.getMessage() and line.exc_info is not None
+    assert TOKEN.split(":")[1] not in caplog.text  # (the filter runs on the root's handlers)
