@@ -13,6 +13,7 @@ import json
 import logging
 import sys
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -202,12 +203,15 @@ async def test_a_wrong_api_url_is_one_clear_line_without_the_token(
     server = StandInTelegram(TOKEN)
     await server.start()
     server.fail(method, Fault.html(404, echo_url=True), times=10)
+    started = time.monotonic()
     try:
         async with running_bot(run_env(server, seeds_copy, index_copy), tmp_path) as bot:
             code = await asyncio.wait_for(bot.proc.wait(), 180)
             output = bot.output()
     finally:
         await server.stop()
+    print(f"\nFIGURES wrong API URL ({method}): exit {code} after "
+          f"{time.monotonic() - started:.1f} s")
     assert any(c.method == method and c.outcome == "html 404" for c in server.calls)
     assert code == 1, output[-3000:]
     assert_no_secret(output)
