@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, replace
 
 from bot.cache import TtlLru
+from bot.inline_gate import Admission, InlineGate
 from bot.stats import BotStats
 from index.question_text import normalize_question
 from index.service import NewsIndex
@@ -98,8 +99,8 @@ class Answerer:
         self._questions: TtlLru[str, str] = TtlLru(QUESTION_MEMORY, QUESTION_TTL)
         self._inline: TtlLru[tuple[str, str], Answer] = TtlLru(INLINE_CACHE_SIZE, INLINE_CACHE_TTL)
         self._inflight: dict[tuple[str, str], asyncio.Task[tuple[Answer, str]]] = {}
-        # per user, set when a newer inline query of theirs arrives
-        self._typing_on: dict[int, asyncio.Event] = {}
+        # which inline queries may search: per user, before any CPU is spent
+        self.inline_gate = InlineGate()
 
     # -- questions and pages ------------------------------------------------------------------
 
@@ -170,34 +171,50 @@ class Answerer:
     async def inline(self, query: str, user_id: int | None = None) -> InlineAnswer:
         """The answer for an inline query, from the cache when possible, within the budget.
 
-        Queries are cut to MAX_QUESTION_CHARS like any question. When the search does not
-        finish in time, the answer of the longest cached prefix stands in (people type a
+        Queries are cut to MAX_QUESTION_CHARS like any question. A query searches only once
+        the user's inline gate admits it (bot/inline_gate.py): one overtaken by the same
+        user's next keystroke comes back `superseded` without having searched, and one the
+        user's budget cannot pay for in time gets the stand-in below. When the search does
+        not finish in time, the answer of the longest cached prefix stands in (people type a
         question a letter at a time) and the search goes on to fill the cache for the next
-        keystroke. A query of `user_id` that a newer one of theirs overtakes while it waits
-        stops waiting and comes back `superseded`.
+        keystroke.
         """
         self.stats.record_inline()
+        deadline = asyncio.get_running_loop().time() + self.inline_budget
         question = normalize_question(query)[: self.max_question_chars]
         key = normalize_query(question)
         generation = self.news.current.generation
         tag = generation_tag(generation)
-        overtaken = self._typing(user_id)  # (a query of theirs still waiting is stale now)
-        cached = self._inline.get((generation, key))
-        if cached is not None:
-            self._done_typing(user_id, overtaken)
-            return InlineAnswer(cached, tag, fresh=True)
-        task = self._inflight.get((generation, key))
-        if task is None:
-            task = asyncio.create_task(self._inline_search(question, (generation, key)))
-            task.add_done_callback(_log_failure)
-            self._inflight[(generation, key)] = task
-        waiting = asyncio.create_task(overtaken.wait())
+        gate = self.inline_gate
+        overtaken = gate.arrive(user_id)  # (a query of theirs still waiting is stale now)
         try:
-            await asyncio.wait((task, waiting), timeout=self.inline_budget,
-                               return_when=asyncio.FIRST_COMPLETED)
+            cached = self._inline.get((generation, key))
+            if cached is not None:
+                return InlineAnswer(cached, tag, fresh=True)
+            task = self._inflight.get((generation, key))
+            if task is None:
+                admission = await gate.admit(user_id, overtaken, deadline)
+                if admission is Admission.SUPERSEDED:
+                    return InlineAnswer(None, tag, fresh=False, superseded=True)
+                if admission is Admission.LATE:
+                    logger.debug("inline query of user %s over their search budget: serving a "
+                                 "cached prefix", user_id)
+                    return InlineAnswer(self._longest_prefix(generation, key), tag, fresh=False)
+                cached = self._inline.get((generation, key))  # (someone may have asked it)
+                if cached is not None:
+                    return InlineAnswer(cached, tag, fresh=True)
+                task = self._inflight.get((generation, key)) or self._start_inline_search(
+                    question, (generation, key))
+                gate.started(user_id, task)
+            waiting = asyncio.create_task(overtaken.wait())
+            try:
+                await asyncio.wait((task, waiting),
+                                   timeout=max(0.0, deadline - asyncio.get_running_loop().time()),
+                                   return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                waiting.cancel()
         finally:
-            waiting.cancel()
-            self._done_typing(user_id, overtaken)
+            gate.leave(user_id, overtaken)
         if task.done():
             answer, used = task.result()
             return InlineAnswer(answer, generation_tag(used), fresh=True)
@@ -209,19 +226,12 @@ class Answerer:
         logger.debug("over budget: %r", key[:60])
         return InlineAnswer(self._longest_prefix(generation, key), tag, fresh=False)
 
-    def _done_typing(self, user_id: int | None, event: asyncio.Event) -> None:
-        if user_id is not None and self._typing_on.get(user_id) is event:
-            del self._typing_on[user_id]
-
-    def _typing(self, user_id: int | None) -> asyncio.Event:
-        """A fresh event for this user's newest query; the one it replaces is set."""
-        event = asyncio.Event()
-        if user_id is not None:
-            previous = self._typing_on.get(user_id)
-            if previous is not None:
-                previous.set()
-            self._typing_on[user_id] = event
-        return event
+    def _start_inline_search(self, question: str,
+                             key: tuple[str, str]) -> asyncio.Task[tuple[Answer, str]]:
+        task = asyncio.create_task(self._inline_search(question, key))
+        task.add_done_callback(_log_failure)
+        self._inflight[key] = task
+        return task
 
     async def drain_inline(self) -> None:
         """Until the inline searches still running have finished (and filled the cache)."""
