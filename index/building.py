@@ -22,6 +22,7 @@ from index.chunking import chunk_article
 from index.cleaning import clean_article
 from index.dense import DEFAULT_EXACT_LIMIT, DenseIndex
 from index.embedders import Embedder, Vectors
+from index.errors import RebuildCancelled
 from index.events import annotate_events
 from index.keywords import KeywordIndex, tokenize
 from index.names import NameTable
@@ -226,8 +227,10 @@ def build_index(
     previous: CorpusIndex | None = None,
     options: BuildOptions | None = None,
     progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> tuple[CorpusIndex, BuildReport]:
-    """Rebuild from `seeds_dir` and make the result the current generation in `index_dir`."""
+    """Rebuild from `seeds_dir` and make the result the current generation in `index_dir`.
+    When `cancelled` says so before the generation is written, raises RebuildCancelled."""
     options = options or BuildOptions()
     started = time.perf_counter()
     if not seeds_dir.is_dir():
@@ -242,6 +245,8 @@ def build_index(
     index, embedded = build_from_articles(articles, contexts, embedder, previous, options,
                                           progress)
     index.skipped = skipped
+    if cancelled is not None and cancelled():  # the last safe point: nothing is written yet
+        raise RebuildCancelled()
     save_generation(index_dir, index)
     report = BuildReport(
         indexed=[a.source for a in articles],
