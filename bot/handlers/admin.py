@@ -21,6 +21,7 @@ from bot.replies import reply_to
 from bot.settings import Settings
 from bot.stats import BotStats
 from bot.texts import t, user_lang
+from index.errors import BadSeedFile
 from index.service import AddResult, FileExists, NewsIndex
 from index.types import Lang
 
@@ -72,8 +73,11 @@ async def upload(message: Message, document: Document, bot: Bot, news: NewsIndex
         await message.reply(t(lang, "upload_exists", name=name),
                             reply_markup=upload_keyboard(token, lang))
         return
-    except OSError as exc:
-        await message.reply(_not_written(exc, name, lang))
+    except (OSError, BadSeedFile) as exc:
+        write_failure = _write_failure(exc)
+        if write_failure is None:
+            raise  # a refusal with its own reason: the errors router says it
+        await message.reply(_not_written(write_failure, name, lang))
         return
     await message.answer(_added(result, news, lang), reply_parameters=reply_to(message))
 
@@ -97,8 +101,11 @@ async def upload_choice(callback: CallbackQuery, callback_data: UploadChoice, bo
         result = await in_background_thread(news.add_article, pending.name, data, True)
     except _TooLarge:
         text = t(lang, "upload_too_big_unknown", limit=f"{settings.max_file_bytes:,}")
-    except OSError as exc:
-        text = _not_written(exc, pending.name, lang)
+    except (OSError, BadSeedFile) as exc:
+        write_failure = _write_failure(exc)
+        if write_failure is None:
+            raise
+        text = _not_written(write_failure, pending.name, lang)
     else:
         text = _added(result, news, lang)
     await edit_status(bot, status, text)
@@ -152,6 +159,14 @@ _WRITE_FAILURES = {
     errno.EDQUOT: "upload_failed_full",
     errno.EFBIG: "upload_failed_full",  # a file size limit: the same remedy, room
 }
+
+
+def _write_failure(exc: BaseException) -> OSError | None:
+    """The file system's error behind a failed upload, raised as it is or carried as the
+    cause of the refusal it became; None for a refusal of the file itself."""
+    if isinstance(exc, OSError):
+        return exc
+    return exc.__cause__ if isinstance(exc.__cause__, OSError) else None
 
 
 def _not_written(exc: OSError, name: str, lang: Lang) -> str:

