@@ -25,24 +25,38 @@ def test_ask_json_contract(index_copy: Path) -> None:
     env = {"INDEX_DIR": str(index_copy), "SEEDS_DIR": str(SEEDS)}
     result = run_bot("ask", "--json", "-", env=env,
                      stdin="Когда Рубио и Лавров встретились лично?\n\n"
-                           "What is the price of bitcoin?\n")
+                           "What is the price of bitcoin?\n"
+                           "o chem govorili lavrov i rubio po telefonu\n")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 2  # blank input lines are not questions
-    found, nothing = (json.loads(line) for line in lines)
+    assert len(lines) == 3  # blank input lines are not questions
+    found, nothing, translit = (json.loads(line) for line in lines)
 
     assert found["question"] == "Когда Рубио и Лавров встретились лично?"
     assert found["found"] is True
+    assert set(found) >= {"question", "lang", "found", "asks", "event_date", "missing",
+                          "disagreements", "answers", "related", "text", "parse_mode"}
     first = found["answers"][0]
-    assert set(first) >= {"source", "excerpt", "score", "also_in"}
+    assert set(first) >= {"source", "excerpt", "score", "also_in", "title", "url", "outlet",
+                          "published", "dates"}
     assert first["source"] == "004_b0d3fac15905dcbe.txt"
     assert "Куала-Лумпур" in first["excerpt"]
     assert isinstance(first["score"], float) and isinstance(first["also_in"], list)
     assert all((SEEDS / a["source"]).is_file() for a in found["answers"])
     assert first["source"] in found["text"] and len(found["text"]) <= 4096
 
+    assert first["published"] == "2025-07-10"
+    assert first["outlet"] in (None, "Reuters")  # (None until the build passes outlets on)
+    assert "<a href" not in found["text"] or "https://" not in found["text"].split("<a href")[0]
+
     assert nothing["found"] is False and nothing["answers"] == []
+    assert isinstance(nothing["missing"], list) and isinstance(nothing["related"], list)
     assert nothing["text"]  # the bot still says something: nothing found, rephrase
+
+    # Russian typed in Latin letters: searched as Russian, answered in Russian
+    assert translit["question"] == "o chem govorili lavrov i rubio po telefonu"
+    assert translit["lang"] == "ru" and translit["found"] is True
+    assert "Источник" in translit["text"]
 
 
 def test_ask_words_form_one_question_and_plain_output_cites_files(index_copy: Path) -> None:
@@ -63,12 +77,13 @@ def test_first_ask_builds_the_index_and_reindex_reports_skipped_files(
     ask = run_bot("ask", "--json", "Where did Rubio and Lavrov meet?", env=env)
     assert ask.returncode == 0, ask.stderr
     assert json.loads(ask.stdout)["found"] is True
-    assert "Indexed 5 file(s)" in ask.stderr
+    assert "Indexed 5 files" in ask.stderr
 
     reindex = run_bot("reindex", env=env)
     assert reindex.returncode == 0
     assert "Traceback" not in reindex.stdout + reindex.stderr
-    assert "Indexed 5 file(s)" in reindex.stdout and "0 embedded" in reindex.stdout
+    assert "Indexed 5 files" in reindex.stdout and "0 embedded" in reindex.stdout
+    assert "Skipped 2 files:" in reindex.stdout
     assert "broken.txt: binary" in reindex.stdout
     assert "empty.txt: empty file" in reindex.stdout
 

@@ -25,6 +25,8 @@ _EXCERPT_CHARS = 600
 _EXCERPT_STEP = 120
 _MIN_EXCERPT = 120
 _TITLE_CHARS = 120
+# a longer URL is no link a reader follows (and would crowd the file names out of the message)
+_MAX_URL = 1000
 
 
 class Style(Protocol):
@@ -96,14 +98,17 @@ def answer_html(answer: Answer, window: Window = Window(), limit: int = TELEGRAM
         return _not_found(answer, HTML, limit)
     excerpt = _EXCERPT_CHARS
     shown = len(answer.items)
+    whole_answer = True
     while True:
-        message = _found(answer, window, HTML, excerpt, shown)
+        message = _found(answer, window, HTML, excerpt, shown, whole_answer)
         if len(message) <= limit:
             return message
         if excerpt > _MIN_EXCERPT:
             excerpt -= _EXCERPT_STEP
         elif shown > 1:
             shown -= 1  # (the heading then says which results are shown)
+        elif whole_answer:
+            whole_answer = False  # a single answering sentence longer than a message
         else:
             return fit(message, limit)
 
@@ -118,14 +123,22 @@ def answer_plain(answer: Answer, window: Window = Window()) -> str:
 
 
 def item_block(item: AnswerItem, number: int | None, lang: Lang, style: Style = HTML,
-               max_excerpt: int | None = _EXCERPT_CHARS, *, related: bool = False) -> str:
+               max_excerpt: int | None = _EXCERPT_CHARS, *, related: bool = False,
+               whole_answer: bool = True) -> str:
     """One item: its excerpt (the answering sentence in bold) and its citation. A related item
-    has no bold and no date: it does not answer."""
+    has no bold and no date: it does not answer. The excerpt is shortened to `max_excerpt`
+    after its answering sentence (unless `whole_answer` is False: then anywhere)."""
     excerpt = item.excerpt
     start, end = (0, 0) if related or item.highlight is None else item.highlight
+    # an excerpt that opens with the article's title: the citation names it already
+    skip = _title_prefix(excerpt, item.title)
+    if skip and (start >= skip or end <= start):
+        excerpt = excerpt[skip:]
+        start, end = max(0, start - skip), max(0, end - skip)
     if max_excerpt is not None and len(excerpt) > max_excerpt:
-        # never cut into the answering sentence: the text after it goes first
-        excerpt = shorten(excerpt, max(max_excerpt, end + 1), one_line=False)
+        # the answering sentence is kept whole: the text after it goes first
+        keep = end + 1 if whole_answer else 0
+        excerpt = shorten(excerpt, max(max_excerpt, keep), one_line=False)
         end = min(end, len(excerpt) - 1)
     answering = excerpt[start:end].rstrip()  # (its trailing space stays out of the bold)
     end = start + len(answering)
@@ -135,14 +148,28 @@ def item_block(item: AnswerItem, number: int | None, lang: Lang, style: Style = 
     return f"{prefix}{body}\n{citation(item, lang, style, dated=not related)}"
 
 
+def _title_prefix(excerpt: str, title: str) -> int:
+    """How much of `excerpt` is its article's title at its start, with the space after it; 0
+    when it does not open with the title, or is nothing more."""
+    bare = title.rstrip(". ")
+    if not bare or not excerpt.startswith(bare):
+        return 0
+    rest = excerpt[len(bare):]
+    gap = len(rest) - len(rest.lstrip(".!?… \n"))
+    if not rest[:1] or rest[:1] not in ".!?… \n" or not rest[gap:].strip():
+        return 0
+    return len(bare) + gap
+
+
 def citation(item: AnswerItem, lang: Lang, style: Style = HTML, *, dated: bool = True) -> str:
     """Where an item comes from: «Источник: <title> — <outlet>, <date>», then its files (and
     how many sources report it, when several do)."""
     title = shorten(item.title, _TITLE_CHARS) if item.title else ""
-    named = title or item.outlet or (_domain(item.url) if item.url else "")
+    url = item.url if item.url and len(item.url) <= _MAX_URL else None
+    named = title or item.outlet or (_domain(url) if url else "")
     what = ""
-    if item.url and named:
-        what = style.link(item.url, named)
+    if url and named:
+        what = style.link(url, named)
     elif title:
         what = style.t(lang, "quoted", title=title)
     details = [item.outlet] if item.outlet and item.outlet != named else []
@@ -202,9 +229,10 @@ def _unclear(answer: Answer, style: Style) -> str:
 
 
 def _found(answer: Answer, window: Window, style: Style, excerpt: int | None,
-           shown: int) -> str:
+           shown: int, whole_answer: bool = True) -> str:
     blocks = [
-        item_block(item, window.first_number + i, answer.lang, style, excerpt)
+        item_block(item, window.first_number + i, answer.lang, style, excerpt,
+                   whole_answer=whole_answer)
         for i, item in enumerate(answer.items[:shown])
     ]
     return "\n\n".join([heading(answer, window, style, shown), *blocks])

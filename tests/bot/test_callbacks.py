@@ -29,6 +29,8 @@ async def test_full_passage_shows_the_whole_chunk_with_its_source(
     check_telegram_html(passage["text"])
     assert f"<code>{chunk.source}</code>" in passage["text"]
     assert chunk.text.split(".")[0] in passage["text"]
+    title = seed_news.current.articles[chunk.source].title
+    assert passage["text"].startswith("<b>") and passage["text"].count(title) == 1
     assert '"message_id":4321' in passage["reply_parameters"].replace(" ", "")
     assert harness.sent("answerCallbackQuery")
 
