@@ -9,7 +9,9 @@ failed rebuild leaves it serving.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import shutil
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -17,12 +19,13 @@ from pathlib import Path
 
 from index.answers import AnswerParams, answer_question
 from index.building import BuildOptions, Progress, build_index
-from index.embedders import Embedder
+from index.embedders import Embedder, background_work
 from index.errors import (
     BadSeedFile,
     EmbedderMismatch,
     IndexDamaged,
     IndexNotBuilt,
+    RebuildCancelled,
     ReindexInProgress,
 )
 from index.language import as_russian
@@ -67,6 +70,10 @@ class NewsIndex:
         self.build_options = build_options or BuildOptions()
         self._index: CorpusIndex | None = None
         self._rebuild_lock = threading.Lock()
+        # set by cancel_rebuild: the running rebuild's stop flag (None while none runs); it
+        # changes together with the rebuild lock, under this one
+        self._stop: threading.Event | None = None
+        self._stop_lock = threading.Lock()
         # (bridge, its embedded_words) when the word-cache file was last read or written
         self._words_saved_at: tuple[int, int] = (0, 0)
 
@@ -116,20 +123,66 @@ class NewsIndex:
         Raises ReindexInProgress if another rebuild is running; any other failure leaves the
         current index serving and propagates.
         """
-        if not self._rebuild_lock.acquire(blocking=False):
-            raise ReindexInProgress()
+        self._take_rebuild_lock(ReindexInProgress())
         try:
-            index, report = build_index(
-                self.seeds_dir, self.index_dir, self.embedder, self._previous(),
-                self.build_options, progress,
-            )
-            previous = self._index
-            if previous is not None and previous.bridge is not None and index.bridge is not None:
-                index.bridge.adopt_words(previous.bridge)
-            self._index = index  # one reference assignment: readers see old or new, whole
-            return report
+            return self._rebuild(progress)
         finally:
+            self._release_rebuild_lock()
+
+    def cancel_rebuild(self, wait: float | None = None) -> bool:
+        """Ask a running rebuild (a reindex, or an upload's) to stop at its next safe point:
+        between two pieces of embedding, or before the new generation is written. It then
+        raises RebuildCancelled, and the generation that was serving keeps serving (an upload
+        is taken back out of the corpus folder).
+
+        With `wait`, waits up to that many seconds for it to stop. Returns whether no rebuild
+        is running any more (True when none was).
+        """
+        with self._stop_lock:
+            stop = self._stop
+            if stop is None:
+                return True
+            stop.set()
+        logger.info("stopping the running rebuild")
+        if wait is not None and self._rebuild_lock.acquire(timeout=wait):
             self._rebuild_lock.release()
+        return not self.reindexing
+
+    def _take_rebuild_lock(self, refusal: ReindexInProgress) -> None:
+        with self._stop_lock:
+            if not self._rebuild_lock.acquire(blocking=False):
+                raise refusal
+            self._stop = threading.Event()
+
+    def _release_rebuild_lock(self) -> None:
+        with self._stop_lock:
+            self._stop = None
+            self._rebuild_lock.release()
+
+    def _rebuild(self, progress: Progress | None = None) -> BuildReport:
+        """The rebuild itself; the caller holds the rebuild lock."""
+        stop = self._stop or threading.Event()
+
+        def checked(done: int, total: int) -> None:
+            if stop.is_set():  # (an embedder that has no safe points of its own)
+                raise RebuildCancelled()
+            if progress is not None:
+                progress(done, total)
+
+        try:
+            with background_work(self.embedder, stop.is_set):
+                index, report = build_index(
+                    self.seeds_dir, self.index_dir, self.embedder, self._previous(),
+                    self.build_options, checked, cancelled=stop.is_set,
+                )
+        except RebuildCancelled:
+            logger.warning("rebuild stopped before it finished: the index is unchanged")
+            raise
+        previous = self._index
+        if previous is not None and previous.bridge is not None and index.bridge is not None:
+            index.bridge.adopt_words(previous.bridge)
+        self._index = index  # one reference assignment: readers see old or new, whole
+        return report
 
     def _previous(self) -> CorpusIndex | None:
         if self._index is not None:
@@ -185,11 +238,22 @@ class NewsIndex:
     def add_article(self, name: str, data: bytes, overwrite: bool = False) -> AddResult:
         """Check an uploaded article, write it into the corpus folder, and reindex.
 
-        Raises BadSeedFile (or its FileExists) with the reason when the file is refused;
-        nothing is written then.
+        One transaction under the rebuild lock: nothing else rebuilds or uploads between the
+        check for an existing file, the write and the rebuild. Raises BadSeedFile (or its
+        FileExists) with the reason when the file is refused, ReindexInProgress while another
+        rebuild runs; on any failure the corpus folder is left exactly as it was.
         """
         safe = safe_article_name(name)
         decode_article(data, self.build_options.max_file_bytes)  # raises with the reason
+        self._take_rebuild_lock(ReindexInProgress(
+            f"{safe} was not added: a rebuild is running (a reindex or another upload). "
+            "Send it again when that has finished."))
+        try:
+            return self._add_locked(safe, data, overwrite)
+        finally:
+            self._release_rebuild_lock()
+
+    def _add_locked(self, safe: str, data: bytes, overwrite: bool) -> AddResult:
         target = self.seeds_dir / safe
         if target.is_symlink():
             # writing over it and restoring on refusal would copy the link's target (perhaps a
@@ -198,38 +262,63 @@ class NewsIndex:
         replaced = target.exists()
         if replaced and not overwrite:
             raise FileExists(f"{safe} already exists in the corpus")
-        if self.reindexing:
-            raise ReindexInProgress()
-        backup = target.read_bytes() if replaced else None
-        _write_atomic(target, data)
+        backup = _set_aside(target) if replaced else None
         try:
-            report = self.reindex()
-        except Exception:
-            self._restore(target, backup)
-            raise
-        if safe not in report.indexed:
-            reason = next((s.reason for s in report.skipped if s.name == safe), "not indexed")
-            self._restore(target, backup)
-            self.reindex()
-            raise BadSeedFile(f"{safe}: {reason}")
+            try:
+                _write_atomic(target, data)
+                report = self._rebuild()
+            except BaseException:
+                _put_back(target, backup)
+                raise
+            if safe not in report.indexed:
+                reason = next((s.reason for s in report.skipped if s.name == safe),
+                              "not indexed")
+                _put_back(target, backup)
+                self._rebuild()
+                raise BadSeedFile(f"{safe}: {reason}")
+        finally:
+            if backup is not None:
+                backup.unlink(missing_ok=True)
         return AddResult(safe, replaced, report)
-
-    @staticmethod
-    def _restore(target: Path, backup: bytes | None) -> None:
-        """Put the corpus folder back as it was before a refused upload."""
-        if backup is None:
-            target.unlink(missing_ok=True)
-        else:
-            _write_atomic(target, backup)
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
+    """Write `data` beside `target` (a hidden name no rebuild reads), then rename it into
+    place: a reader sees the old file or the new one, whole."""
     tmp = target.with_name(f".upload-{time.time_ns()}.tmp")
     try:
         tmp.write_bytes(data)
         tmp.replace(target)
+    except OSError as exc:
+        raise BadSeedFile(f"{target.name} could not be written into the corpus folder "
+                          f"({exc.strerror or exc}); nothing was changed") from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _set_aside(target: Path) -> Path:
+    """A hidden second name for the file at `target` (the same file: its bytes, mode and
+    times), to put back if the upload that replaces it fails."""
+    aside = target.with_name(f".upload-{time.time_ns()}.orig")
+    try:
+        os.link(target, aside)
+    except OSError:  # (a file system without hard links: a copy with its metadata)
+        try:
+            shutil.copy2(target, aside)
+        except OSError as exc:
+            aside.unlink(missing_ok=True)
+            raise BadSeedFile(f"{target.name} could not be set aside to replace it "
+                              f"({exc.strerror or exc}); nothing was changed") from exc
+    return aside
+
+
+def _put_back(target: Path, backup: Path | None) -> None:
+    """Return the corpus folder to how it was before an upload: the file set aside back in
+    place, or no file at all."""
+    if backup is None:
+        target.unlink(missing_ok=True)
+    else:
+        os.replace(backup, target)
 
 
 def safe_article_name(name: str) -> str:
