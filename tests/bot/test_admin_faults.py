@@ -205,3 +205,23 @@ async def test_an_undeclared_size_is_read_with_a_cap(admin: Harness,
     assert reply == f"That file is too large (over the limit of {limit:,} bytes)."
     assert pulled <= limit + len(chunk)  # it stopped at the limit
     assert _corpus(admin.services.news) == before
+
+
+# -- uploads in other encodings ---------------------------------------------------------------
+
+FRENCH = ("Les ministres se sont réunis à Genève\n\n"
+          "Les ministres des Affaires étrangères se sont réunis mardi à Genève. La réunion a "
+          "duré deux heures, a déclaré le porte-parole du ministère après la rencontre.\n")
+
+
+@pytest.mark.parametrize(("name", "data", "title"), [
+    ("geneve.txt", FRENCH.encode("latin-1"), "Les ministres se sont réunis à Genève"),
+    ("kazan.txt", ("\ufeff" + ARTICLE.decode()).encode("utf-16-le"), "Мост через Неман"),
+], ids=["latin-1", "utf-16"])
+async def test_latin1_and_utf16_uploads_are_added_as_written(admin: Harness, name: str,
+                                                             data: bytes, title: str) -> None:
+    admin.session.telegram.files["f1"] = data
+    await admin.feed(upload_update(name, "f1", len(data)))
+    [reply] = admin.texts()
+    assert reply.startswith(f"Added <code>{name}</code> ({title})"), reply
+    assert admin.services.news.current.articles[name].title == title
