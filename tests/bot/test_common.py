@@ -36,7 +36,7 @@ async def test_help_says_what_it_knows_with_examples(harness: Harness,
     await harness.feed(message_update("/help"))
     [text] = harness.texts()
     check_telegram_html(text)
-    assert "5 news article(s)" in text
+    assert "5 news articles" in text
     assert seed_news.articles()[0].title[:40] in text
     assert "<i>When did Rubio and Lavrov meet in person?</i>" in text
     assert "/ask question" in text and "/sources" in text

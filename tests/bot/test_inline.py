@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
 import pytest
@@ -36,14 +37,13 @@ async def test_one_result_per_passage_with_the_cited_excerpt(harness: Harness) -
     assert int(answer["cache_time"]) == 300
     for result in found:
         assert result["type"] == "article"
-        source = result["title"].split(" — ")[0]
-        assert source.endswith(".txt")
+        assert result["title"]  # the article's title (the file is cited in the message)
         assert result["description"]
         assert len(result["description"]) <= 160
         content = result["input_message_content"]
         assert content["parse_mode"] == "HTML"
         check_telegram_html(content["message_text"])
-        assert f"<code>{source}</code>" in content["message_text"]
+        assert re.search(r"<code>[^<]+\.txt</code>", content["message_text"])
         assert "❓ when did rubio and lavrov meet in person" in content["message_text"]
 
 
@@ -60,7 +60,8 @@ async def test_nothing_found(harness: Harness) -> None:
     await harness.feed(inline_update("who won the football world cup in 1998"))
     [answer] = harness.sent("answerInlineQuery")
     [result] = results(answer)
-    assert result["title"] == "Nothing found"
+    # the articles never mention 1998: the result says so, or that nothing was found
+    assert result["title"] in ("Nothing found", "Not in the articles: 1998")
 
 
 async def test_repeated_queries_come_from_the_cache(harness: Harness,
