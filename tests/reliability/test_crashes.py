@@ -190,3 +190,51 @@ def test_disk_full_during_a_rebuild(tmp_path: Path, index_copy: Path) -> None:
 
     _assert_old_index_answers(env, before, index_copy)
     _assert_next_reindex_succeeds(env, before, index_copy, files=6)
+
+
+# A process that has loaded the index; its files are then cut short in place (a full disk
+# during a copy, someone's `truncate`), and it answers. Questions run without the model: only
+# the index files matter here.
+_TRUNCATED = """
+import os, sys
+from pathlib import Path
+import numpy as np
+from index.errors import IndexDamaged
+from index.service import NewsIndex
+from index.store import current_generation, load_index
+
+class Questions:
+    name, dim = sys.argv[3], 384
+    def embed_queries(self, texts):
+        return np.full((len(texts), 384), 384 ** -0.5, dtype=np.float32)
+    embed_passages = embed_queries
+
+seeds, index_dir = Path(sys.argv[1]), Path(sys.argv[2])
+news = NewsIndex(seeds, index_dir, Questions())
+assert news.load_or_build() is None
+folder = current_generation(index_dir)
+for name in ("vectors.npy", "sentences.npy", "keywords/data.csc.index.npy",
+             "keywords/indices.csc.index.npy"):
+    os.truncate(folder / name, 128)
+print("answered", len(news.answer(sys.argv[4]).items), flush=True)
+try:
+    load_index(index_dir)
+except IndexDamaged as exc:
+    print("damaged:", exc, flush=True)
+"""
+
+
+def test_index_files_truncated_under_a_running_process(index_copy: Path) -> None:
+    """Memory-mapped files cut short killed the process with SIGBUS at the next question, with
+    no log line. Now the running index holds its own copy, and the next load calls the
+    truncated files damage (which load_or_build rebuilds)."""
+    manifest = json.loads((index_copy / "current" / "manifest.json").read_text(encoding="utf-8"))
+    run = subprocess.run(
+        [sys.executable, "-c", _TRUNCATED, str(SEEDS), str(index_copy), manifest["embedder"],
+         QUESTION],
+        cwd=WORKDIR, env=bot_env(PYTHONPATH=str(SEEDS.parent)), capture_output=True,
+        text=True, timeout=120, check=False)
+    assert run.returncode == 0, (run.returncode, run.stderr[-2000:])
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("answered "), run.stdout
+    assert lines[1].startswith("damaged:") and "has 128 bytes, " in lines[1], lines
