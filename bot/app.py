@@ -208,21 +208,12 @@ async def _serve(settings: Settings, redactor: RedactSecrets | None = None) -> N
             else:
                 await _run_polling(dp, bot, settings)
         finally:
-            stop_rebuild(news)
+            # a rebuild in progress stops at its next safe point, keeping the old generation:
+            # asyncio.run waits for its thread, and Docker kills 10 s after SIGTERM
+            news.cancel_rebuild()
             news.save_words()  # for the next start: English words are not embedded again
     finally:
         await bot.session.close()
-
-
-def stop_rebuild(news: NewsIndex) -> None:
-    """Ask a rebuild in progress to stop at its next safe point, keeping the old generation:
-    after a SIGTERM the process must end within Docker's 10 s, and asyncio.run waits for the
-    rebuild's thread before it returns."""
-    # NewsIndex.cancel_rebuild comes with the index side's clean shutdown; an index without
-    # it lets the rebuild finish, as before
-    cancel = getattr(news, "cancel_rebuild", None)
-    if callable(cancel):
-        cancel()
 
 
 async def prepare_index(news: NewsIndex) -> None:

@@ -272,8 +272,7 @@ async def test_a_rebuild_is_asked_to_stop_when_the_bot_stops(
     """On the way out (SIGTERM ends polling) a running rebuild is cancelled: asyncio.run would
     otherwise wait for its thread, past Docker's 10 s."""
     stopped: list[str] = []
-    monkeypatch.setattr(seed_news, "cancel_rebuild", lambda: stopped.append("rebuild"),
-                        raising=False)
+    monkeypatch.setattr(seed_news, "cancel_rebuild", lambda: stopped.append("rebuild"))
     monkeypatch.setattr(seed_news, "save_words", lambda: stopped.append("words"))
     monkeypatch.setattr(app, "build_news_index", lambda settings: seed_news)
 

@@ -11,9 +11,6 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
-
-from index.service import NewsIndex
 from tests.conftest import REPO
 from tests.reliability.bot_process import (
     ADMIN_ID,
@@ -30,9 +27,6 @@ NEW_ARTICLES = REPO / "bench" / "newsqa" / "factru"
 STOP_WITHIN_SECONDS = 8.0
 
 
-@pytest.mark.skipif(not hasattr(NewsIndex, "cancel_rebuild"),
-                    reason="NewsIndex.cancel_rebuild (the index side of a clean shutdown) is "
-                           "not there yet; bot/app.py calls it once it is")
 async def test_sigterm_during_a_reindex_stops_the_bot_in_seconds(
     tmp_path: Path, seeds_copy: Path, index_copy: Path
 ) -> None:
