@@ -3,7 +3,6 @@ else is logged with its traceback and the user gets a short apology. Polling goe
 
 from __future__ import annotations
 
-import html
 import logging
 
 from aiogram import Bot, Router
@@ -11,7 +10,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, ReplyParameters, User
 
-from bot.texts import t, user_lang
+from bot.texts import escape, t, user_lang
 from index.errors import BadSeedFile, NewsIndexError
 
 logger = logging.getLogger(__name__)
@@ -26,7 +25,7 @@ async def refused_upload(event: ErrorEvent, bot: Bot,
 
 async def domain_error(event: ErrorEvent, bot: Bot) -> None:
     logger.warning("update %s: %s", event.update.update_id, event.exception)
-    await _tell(event, bot, html.escape(str(event.exception)))
+    await _tell(event, bot, escape(str(event.exception)))
 
 
 async def unexpected_error(event: ErrorEvent, bot: Bot,
