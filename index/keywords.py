@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import Stemmer
 
+from index.caches import BoundedCache, size_of_words
 from index.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -46,13 +47,9 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, ё folded into е, stop words and one-letter words removed."""
-    return list(_words(text))
+    return list(_word_cache.get(text, _words))
 
 
-# every rebuild reads every chunk (keywords, the bridge's vocabulary) and every word (names)
-# again: each text is split once, into interned words shared by all the texts that use them (a
-# corpus with more chunks and word forms than this splits them again)
-@lru_cache(maxsize=131_072)
 def _words(text: str) -> tuple[str, ...]:
     return tuple(
         sys.intern(word) for word in _WORD.findall(text.lower().replace("ё", "е"))
@@ -60,17 +57,30 @@ def _words(text: str) -> tuple[str, ...]:
     )
 
 
+# Every rebuild reads every chunk (keywords, the bridge's vocabulary) and every word (names)
+# again: each text is split once, into interned words shared by all the texts that use them.
+# Questions pass through here too, so the cache is bounded by its size, not its entries (an
+# estimate that counts every word of an entry: a chunk's text comes to about 6 KB, so some
+# 5,000 chunks' texts are kept; a larger corpus splits the rest again, 30 µs a chunk).
+WORDS_CACHE_BYTES = 32 * 2**20
+_word_cache: BoundedCache[tuple[str, ...]] = BoundedCache(WORDS_CACHE_BYTES, size_of_words)
+
+
 def stem_words(tokens: list[str]) -> list[str]:
-    return [_stem(t) for t in tokens]
+    return [_stem(t) if len(t) <= STEM_CACHE_LETTERS else _stem_word(t) for t in tokens]
 
 
-# a corpus has tens of thousands of word forms and every rebuild stems all its text again: each
-# form is stemmed once
-@lru_cache(maxsize=262_144)
-def _stem(word: str) -> str:
+def _stem_word(word: str) -> str:
     if _CYRILLIC.search(word):
         return str(_stemmer("russian").stemWord(word))
     return word if word.isdigit() else str(_stemmer("english").stemWord(word))
+
+
+# a corpus has tens of thousands of word forms and every rebuild stems all its text again: each
+# form is stemmed once. Only words of up to 32 letters are kept (a longer one is a question's
+# noise, or rare), so the cache holds at most 32,768 × ~360 bytes: 12 MB.
+STEM_CACHE_LETTERS = 32
+_stem = lru_cache(maxsize=32_768)(_stem_word)
 
 
 def tokenize(text: str) -> list[str]:
