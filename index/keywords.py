@@ -164,17 +164,19 @@ class KeywordIndex:
                 found += weight
         return found / total if total else 0.0
 
-    def query_weight(self, query_tokens: list[str]) -> float:
-        """The most BM25 any chunk could score for these tokens: the sum of their IDFs (a
-        term's score tends to its IDF as its frequency grows), an unseen stem counting as the
-        rarest. A chunk's score over this is the share of the question it matches, a figure
-        that does not move with whatever other chunks the corpus holds."""
-        n = max(self._size, 1)
-        total = 0.0
-        for t in query_tokens:
-            df = self._doc_freq.get(t, 0)
-            total += float(np.log(1 + (n - max(df, 1) + 0.5) / (max(df, 1) + 0.5)))
-        return total
+    def matched_share(
+        self, query_tokens: list[str], chunk_ids: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float32]:
+        """For each of `chunk_ids`, the share of the question's distinct stems it contains. It
+        depends on the chunk and the question only, so it does not move when articles are
+        added (BM25's IDF and length norm do)."""
+        unique = list(dict.fromkeys(query_tokens))
+        out = np.zeros(len(chunk_ids), dtype=np.float32)
+        if not unique:
+            return out
+        for ids, weights, _ in self._postings(unique):
+            out += _lookup(ids, weights, chunk_ids) > 0
+        return (out / len(unique)).astype(np.float32)
 
     def scores(self, query_tokens: list[str]) -> npt.NDArray[np.float32]:
         """BM25 score of every chunk (0 where no stem matches)."""

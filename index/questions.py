@@ -54,6 +54,10 @@ _EN_PLAIN = frozenset({
     "said", "mr", "mrs", "ms", "dr", "january", "february", "march", "april", "june", "july",
     "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday",
+    # titles and generic words of institutions: capitalised in English, but no name
+    "secretary", "state", "states", "minister", "ministry", "president", "department",
+    "foreign", "prime", "general", "office", "council", "house", "union", "united",
+    "republic", "federation", "government", "party", "army", "court", "committee",
 })
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")

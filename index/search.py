@@ -48,13 +48,11 @@ def search(
     top_keyword = float(keyword_best.max()) if keyword_ids.size else 0.0
     ids = np.union1d(dense_ids, keyword_ids) if top_keyword > 0 else np.unique(dense_ids)
 
-    # exact cosine and BM25 for every candidate, whichever side found it; BM25 as the share
-    # of the question's weight a chunk matches (not over the best candidate's: that would move
-    # whenever an article that matches better is added)
+    # exact cosine for every candidate, whichever side found it, and the share of the
+    # question's stems it holds: BM25 finds candidates, but its IDF and length norm move when
+    # articles are added, and an answer must not change because unrelated news arrived
     dense = index.vectors[ids] @ q
-    most = index.keywords.query_weight(query_tokens)
-    keyword = (index.keywords.score_of(query_tokens, ids) / most if top_keyword > 0 and most > 0
-               else np.zeros(len(ids)))
+    keyword = index.keywords.matched_share(query_tokens, ids)
     fused = dense + params.keyword_weight * keyword
     order = np.argsort(-fused, kind="stable")
     return [
