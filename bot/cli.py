@@ -151,8 +151,10 @@ def _timeline(news: NewsIndex, topic: str, lang: Lang | None) -> int:
 
 
 def _sources(news: NewsIndex) -> int:
-    for article in news.articles():
-        print(f"{article.source}\t{article.title}" + (f"\t{article.url}" if article.url else ""))
+    """One line per article, tab-separated: file, title, outlet, publication date, URL (a
+    field the article lacks is empty)."""
+    for a in news.articles():
+        print("\t".join([a.source, a.title, a.outlet or "", a.published or "", a.url or ""]))
     return 0
 
 

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.cli import main
+from bot.settings import Settings
 from tests.conftest import REPO, SEEDS
 
 
@@ -116,3 +120,17 @@ def test_placeholder_token_is_rejected(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Bad setting BOT_TOKEN" in result.stderr
     assert "changeme" not in result.stderr  # secrets are never echoed
+
+
+def test_sources_lists_each_article_in_five_columns(
+    index_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(seeds_dir=SEEDS, index_dir=index_copy, log_level="WARNING")
+    assert main(["sources"], settings=settings) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert [row[0] for row in rows] == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert all(len(row) == 5 for row in rows)  # file, title, outlet, date, URL
+    meeting = rows[4]
+    assert meeting[1].startswith("Госсекретарь США Марко Рубио встретился")
+    assert meeting[3] == "2025-07-10"
+    assert rows[3][4].startswith("https://baodaknong.vn/")
