@@ -103,7 +103,8 @@ def prepare_articles(
         if not clean.text.strip():
             skipped.append(SkippedFile(raw.name, "no article text left after removing boilerplate"))
             continue
-        articles.append(Article(raw.name, clean.title, clean.text, clean.url, raw.sha256))
+        articles.append(Article(raw.name, clean.title, clean.text, clean.url, raw.sha256,
+                                outlet=clean.outlet))
         contexts[raw.name] = clean.context
     return articles, contexts, skipped
 
