@@ -30,10 +30,10 @@ from index.types import Answer, AnswerItem, Chunk, Disagreement, Hit, Lang
 
 # the rank (passage and answering sentence) a report needs to be cited, calibrated on the news
 # QA dev split over the seeds and the FactRuEval texts (BENCHMARKS.md): a Russian question
-DEFAULT_MIN_SCORE = 0.875
+DEFAULT_MIN_SCORE = 0.89
 # an English question over Russian articles scores about this much lower (cross-lingual
-# cosine, fewer keywords): its threshold is 0.84
-DEFAULT_EN_OFFSET = 0.035
+# cosine, fewer keywords): its threshold is 0.82
+DEFAULT_EN_OFFSET = 0.07
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class AnswerParams:
     # an English question's threshold is min_score minus this
     en_offset: float = DEFAULT_EN_OFFSET
     # further articles are cited only while they score within this of the best one
-    item_margin: float = 0.04
+    item_margin: float = 0.06
     max_items: int = 5
     # the answer sits beside the best-matching sentence often enough that 500 beats 450
     # (XQuAD: gold answer in the top excerpt 86% → 87.5%; BENCHMARKS.md)
@@ -324,7 +324,9 @@ def _attach_agreeing(
     events: dict[int, HitEvent],
 ) -> None:
     """Cite, under a report, the other files that tell the same event even though they rank
-    below the margin (another outlet's wording of it): the same stated date is required."""
+    below the margin (another outlet's wording of it): the same stated date is required. A
+    file that tells what looks like the same event on a date a few days off is cited as a
+    report of its own: the reply must say the sources differ."""
     for hit in weaker:
         event = events[hit.chunk_id]
         if event.date is None:
@@ -336,6 +338,10 @@ def _attach_agreeing(
                                      index.vectors[hit.chunk_id])) >= params.same_date_cosine):
                 group.append(hit)
                 break
+        else:
+            if event.stated and any(dates_disagree(events[g[0].chunk_id], event)
+                                    for g in groups):
+                groups.append([hit])
 
 
 def _rank_groups(

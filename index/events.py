@@ -194,6 +194,9 @@ def hit_event(
         kind = event_kind(sentence, start - best[0])
         if kind is None and article is not None:
             kind = event_kind(article.title)
+        if not names.people_in(sentence) and article is not None:
+            # «Их беседа состоялась 10 июля»: no one named, so the article's own people
+            named = named | _names_in(names, article.title)
         return HitEvent(iso, kind, named, True, sentence)
     article_people = _names_in(names, article.title) if article else frozenset()
     # the passage names no date of its own: it is about its article's event, of that kind

@@ -43,6 +43,11 @@ _DURATION = re.compile(
 _PLACE = re.compile(r"\b(?:в|во|на|из|под|близ|около|in|at|near|from)\s+([A-ZА-ЯЁ][\w-]+)")
 _MONEY = re.compile(r"руб|долл|евро|франк|фунт|иен|юан|грив|\$|€|£|dollar|euro|pound|yen",
                     re.IGNORECASE)
+# words someone said: a quotation, or a verb of saying
+_SPEECH = re.compile(
+    r"[«\"“„]|\b(?:сказал\w*|заявил\w*|говорит\w*|отметил\w*|подчеркнул\w*|"
+    r"написал\w*|ответил\w*|по словам|said|says|told|stated|wrote|according to)\b",
+    re.IGNORECASE)
 _BECAUSE = re.compile(
     r"\b(?:причин\w*|из-за|потому|поскольку|так как|в связи|вследствие|благодаря|"
     r"объясни\w*|связан\w*|because|due to|owing to|reason\w*|since)\b", re.IGNORECASE)
@@ -72,6 +77,8 @@ def fits(
         return False
     if asks == "why":
         return bool(_BECAUSE.search(sentence))
+    if asks == "said":
+        return bool(_SPEECH.search(sentence))
     if asks == "when":
         return any(m.day and not _said(sentence[m.start:m.end], question)
                    for m in find_dates(sentence)) or any(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from index.keywords import stem_words, tokenize, words
 from index.names import _morph, lemma_and_kind
 
-Asks = str  # "when", "where", "who", "why", "how_many", "how_long"
+Asks = str  # "when", "where", "who", "why", "said", "how_many", "how_long"
 
 # the order matters: "how long" before "how many", "в каком году" before "в каком"
 _ASKS: tuple[tuple[Asks, re.Pattern[str]], ...] = (
@@ -37,6 +37,11 @@ _ASKS: tuple[tuple[Asks, re.Pattern[str]], ...] = (
         r"\b(где|куда|откуда|в каком (?:городе|месте|регионе|районе|здании)|в какой стране|"
         r"в какую страну|where|in which city|in what city|which country|what country)\b",
         re.IGNORECASE)),
+    ("said", re.compile(
+        r"\b(что (?:\w+ )?(?:сказал|заявил|говорил|ответил|написал|пообещал|сообщил)\w*|"
+        r"как (?:\w+ )?(?:прокомментировал|оценил|назвал|описал)\w*|"
+        r"what did (?:\w+ ){1,4}(?:say|tell|write|announce|promise)|how did (?:\w+ ){1,4}"
+        r"(?:describe|call|comment)|what was said)\b", re.IGNORECASE)),
     ("why", re.compile(r"\b(почему|зачем|отчего|по какой причине|из-за чего|за что|why|"
                        r"for what reason)\b", re.IGNORECASE)),
     ("who", re.compile(
@@ -78,8 +83,8 @@ _EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "a
 
 
 def asks(question: str) -> Asks | None:
-    """What the question asks for: "when", "where", "who", "why", "how_many", "how_long" or
-    None."""
+    """What the question asks for: "when", "where", "who", "why", "said" (words someone
+    said), "how_many", "how_long" or None."""
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind

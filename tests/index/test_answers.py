@@ -64,8 +64,44 @@ def test_questions_the_articles_cannot_answer_get_nothing_found(
     answer = seed_news.answer(question)
     assert not answer.found, [(i.source, i.score, i.excerpt[:80]) for i in answer.items]
     text = render_html(answer)
-    assert ("Nothing found" in text) == (answer.lang == "en")
-    assert ("ничего не нашлось" in text) == (answer.lang == "ru")
+    if answer.missing:  # the reply names what the articles lack, in the question's words
+        assert all(term in text for term in answer.missing)
+        assert ("don't mention" in text) == (answer.lang == "en")
+        assert ("нет сведений" in text) == (answer.lang == "ru")
+    else:
+        assert ("Nothing found" in text) == (answer.lang == "en")
+        assert ("ничего не нашлось" in text) == (answer.lang == "ru")
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        # near misses: the people are in the articles, the place is not
+        ("When did Rubio and Lavrov meet in Geneva?", "Geneva"),
+        ("Когда Трамп и Путин встречались в Хельсинки?", "Хельсинки"),
+        # a month the reports do not mention
+        ("Когда Лавров звонил Рубио в марте?", "марте"),
+    ],
+)
+def test_a_key_term_the_articles_lack_means_not_in_the_articles(
+    seed_news: NewsIndex, question: str, missing: str
+) -> None:
+    answer = seed_news.answer(question)
+    assert not answer.found and answer.event_date is None
+    assert missing in answer.missing
+    # related reports may be offered, never as the answer and never with a date line
+    assert all(item.source.endswith(".txt") for item in answer.related)
+
+
+def test_a_typed_question_needs_an_answer_of_its_type(seed_news: NewsIndex) -> None:
+    # the articles report the Trump–Putin call but not how long it lasted
+    answer = seed_news.answer("Сколько длился телефонный разговор Трампа и Путина?")
+    assert not answer.found
+    # and the meeting's length is a number of minutes, which the reply's bold sentence holds
+    meeting = seed_news.answer("Сколько длилась встреча Рубио и Лаврова?")
+    first = meeting.items[0]
+    assert first.highlight is not None
+    assert "50 минут" in first.excerpt[first.highlight[0]:first.highlight[1]]
 
 
 def test_reply_language_follows_the_question(seed_news: NewsIndex) -> None:

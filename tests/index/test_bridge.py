@@ -69,7 +69,7 @@ def test_word_vectors_are_cached_and_batched() -> None:
     assert len(bridge._cache) == 3  # bounded: alpha, the least recently used, went
 
 
-def test_new_words_per_question_are_capped_longest_first() -> None:
+def test_words_per_question_are_capped_longest_first_whatever_is_cached() -> None:
     rng = np.random.default_rng(10)
     bridge = _bridge([f"s{i}" for i in range(12)], rng.standard_normal((12, DIM)))
     bridge.params = BridgeParams(max_new_words=2)
@@ -77,8 +77,17 @@ def test_new_words_per_question_are_capped_longest_first() -> None:
     bridge.translate("did the treaty negotiations stall", embedder, lambda s: False)
     # "did" and "the" are function words; of the rest, the two longest are embedded
     assert embedder.calls == [["negotiations", "treaty"]]
+    # the same words are chosen whatever the cache holds: a warm process answers as a fresh one
     bridge.translate("treaty negotiations stall", embedder, lambda s: False)
-    assert embedder.calls[-1] == ["stall"]  # cached words cost nothing and do not count
+    assert len(embedder.calls) == 1  # both were cached: nothing more embedded
+    fresh = _bridge([f"s{i}" for i in range(12)], rng.standard_normal((12, DIM)))
+    fresh.params = BridgeParams(max_new_words=2)
+    warm = _bridge(list(fresh.stems), fresh.vectors)
+    warm.params = fresh.params
+    warm.translate("stall", embedder, lambda s: False)  # "stall" is cached in `warm` only
+    question = "treaty negotiations stall"
+    assert (fresh.translate(question, embedder, lambda s: False)
+            == warm.translate(question, embedder, lambda s: False))
 
 
 def test_build_reuses_the_previous_vectors() -> None:

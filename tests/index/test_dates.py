@@ -92,8 +92,8 @@ def test_seed_articles_event_dates(seed_news: NewsIndex) -> None:
         # no year in the article: day and month only
         "001_937c67591dbea8fc.txt": "--02-15",
         "002_80243a7568773db2.txt": "--02-15",
-        # its lead dates only the Trump–Putin call (background), and other articles lend none
-        "003_1e776d1f199686d9.txt": None,
+        # its caption gone, its lead tells the Trump–Putin call of 12 February (no year given)
+        "003_1e776d1f199686d9.txt": "--02-12",
         MEETING: "2025-07-10",
     }
 

@@ -8,7 +8,7 @@ import pytest
 
 from index.building import BuildOptions, build_from_articles
 from index.embedders import Vectors, normalize_rows
-from index.keywords import tokenize
+from index.keywords import KeywordIndex, tokenize
 from index.search import SearchParams, search
 from index.service import NewsIndex
 from index.store import CorpusIndex
@@ -44,24 +44,35 @@ def test_without_corpus_words_the_ranking_is_dense(small_index: CorpusIndex) -> 
     assert [h.chunk_id for h in hits] == list(np.argsort(-(small_index.vectors @ q)))
 
 
-def test_covered_keywords_add_their_weighted_share(small_index: CorpusIndex) -> None:
+def test_covered_keywords_add_their_share(small_index: CorpusIndex) -> None:
     params = SearchParams(keyword_weight=0.5)
     hits = search(small_index, _query(2), tokenize("Цена топлива"), params)
     for h in hits:
-        assert h.score == pytest.approx(h.dense + 0.5 * h.keyword)  # coverage is 1 here
+        assert h.score == pytest.approx(h.dense + 0.5 * h.keyword)
     # with no dense signal at all, the keyword match decides
     blind = search(small_index, np.zeros(DIM, dtype=np.float32), tokenize("Цена топлива"), params)
     assert blind[0].chunk.source == "b.txt"
-    assert max(h.keyword for h in hits) == pytest.approx(1.0)
+    assert max(h.keyword for h in hits) == pytest.approx(1.0)  # a chunk holds both words
 
 
 def test_partly_covered_questions_get_a_partial_keyword_vote(small_index: CorpusIndex) -> None:
-    tokens = tokenize("топлива bitcoin")
-    coverage = small_index.keywords.coverage(tokens)
-    assert 0 < coverage < 1
+    tokens = tokenize("топлива bitcoin")  # the corpus has one of the two words
     hits = search(small_index, _query(3), tokens, SearchParams(keyword_weight=0.5))
     for h in hits:
-        assert h.score == pytest.approx(h.dense + 0.5 * coverage * h.keyword)
+        assert h.keyword in (0.0, 0.5)
+        assert h.score == pytest.approx(h.dense + 0.5 * h.keyword)
+    assert any(h.keyword == 0.5 for h in hits)
+
+
+def test_the_keyword_share_does_not_move_when_other_chunks_are_added(
+    small_index: CorpusIndex,
+) -> None:
+    tokens = tokenize("топлива")
+    ids = np.arange(small_index.size, dtype=np.int64)
+    share = small_index.keywords.matched_share(tokens, ids)
+    bigger = KeywordIndex.build([tokenize(c.text) for c in small_index.chunks]
+                                + [tokenize("топливо подорожало снова")] * 5)
+    assert np.array_equal(bigger.matched_share(tokens, ids), share)
 
 
 def test_candidates_are_capped_by_the_index(small_index: CorpusIndex) -> None:
