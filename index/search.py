@@ -1,14 +1,13 @@
-"""Hybrid search: dense cosine plus BM25, fused so keywords only speak when they can.
+"""Hybrid search: dense cosine plus the share of the question's words a passage holds.
 
-Fused score = cosine + keyword_weight × coverage × BM25/max(BM25). `coverage` is the
-IDF-weighted share of the question's stems that the corpus contains at all: close to 1 for a
-Russian question about the corpus, close to 0 for an English question over Russian text, so
-such a question ranks by the dense model, which is what it can trust. Its names (index/names.py)
-and the words the cross-lingual bridge translates (index/bridge.py) join the query as Russian
-stems and raise its coverage (to about 0.4 on XQuAD), so keywords get a say in proportion to
-what they actually match. Naive reciprocal-rank fusion gives BM25's noise for English questions
-a full vote (R@1 0.22 against 0.82 for dense alone), and a fixed weight without coverage can
-only trade Russian gains for English losses (see BENCHMARKS.md).
+Candidates come from both sides: the nearest passages by cosine and the best by BM25 over
+Russian stems (names in either script and English words the bridge translates join the query as
+stems: index/names.py, index/bridge.py). Each candidate is then scored as
+cosine + keyword_weight × (the share of the question's distinct stems it holds). That share
+depends on the passage and the question only: BM25's IDF and length norm, and any
+normalisation by the best candidate, move whenever articles are added, and an answer must not
+change because unrelated news arrived (tests/index/test_stability.py). An English question over
+Russian text holds few stems, so it ranks by the dense model, which is what it can trust.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import numpy.typing as npt
 from index.store import CorpusIndex
 from index.types import Hit
 
-DEFAULT_KEYWORD_WEIGHT = 0.15
+DEFAULT_KEYWORD_WEIGHT = 0.1
 
 
 @dataclass(frozen=True, slots=True)
