@@ -66,6 +66,9 @@ class AnswerParams:
     # questions whose answer must be of their type (index/evidence.py `fits`)
     typed: frozenset[str] = frozenset({"when", "how_many", "how_long", "who", "where"})
     require_type: bool = True
+    # key terms looked up per question, and how many of them may be embedded
+    max_terms: int = 8
+    max_terms_embedded: int = 4
     # a "not in the articles" reply offers up to this many related reports, scoring at least
     # this close to the threshold
     max_related: int = 3
@@ -98,8 +101,11 @@ def answer_question(
     tokens = query_tokens(index, question, embedder)
     vector = embedder.embed_queries([question])[0]
     hits = search(index, vector, tokens, params.search)
-    found = key_terms(question)
-    terms = [(t, term_stems(index, t, embedder)) for t in found]
+    # a pasted page can name hundreds of things: only the first few are looked up, and a term
+    # is embedded (to find its near spellings) only while the budget lasts
+    found = key_terms(question)[: params.max_terms]
+    budget = [params.max_terms_embedded]
+    terms = [(t, term_stems(index, t, embedder, budget)) for t in found]
     answer = assemble_answer(index, question, lang, hits, params, limit, tokens, vector, terms)
     return replace(answer, unclear=_unclear(question, found))
 

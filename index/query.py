@@ -43,11 +43,14 @@ NEAR_FORM_SIMILARITY = 0.94
 
 
 def term_stems(
-    index: CorpusIndex, term: KeyTerm, embedder: Embedder | None = None
+    index: CorpusIndex, term: KeyTerm, embedder: Embedder | None = None,
+    budget: list[int] | None = None,
 ) -> tuple[frozenset[str], ...]:
     """For each word of a key term of the question, the corpus stems it stands for: its own,
     its corpus names' in either script and word form (Lavrov → лавров), and for a Latin word
-    the Russian stems the bridge translates it to. Empty where no article holds the word."""
+    the Russian stems the bridge translates it to. Empty where no article holds the word.
+    `budget` (a one-item list) counts down the words that may still be embedded; a word past
+    it is looked up by its stems and names only."""
     if index.context_stems is None:
         index.context_stems = frozenset(tokenize("\n".join(index.contexts.values())))
     captions = index.context_stems
@@ -62,7 +65,10 @@ def term_stems(
         found = {s for s in stem_words([word]) if held(s)}
         for lemma in index.names.match(word):
             found.update(s for s in index.names.entries[lemma].stems if held(s))
-        if not found and embedder is not None and index.bridge is not None:
+        if not found and embedder is not None and index.bridge is not None and (
+                budget is None or budget[0] > 0):
+            if budget is not None:
+                budget[0] -= 1  # one word embedded (or read from the cache)
             found.update(index.bridge.translate_word(word, embedder) if word.isascii() else
                          index.bridge.near_stems(word, embedder, NEAR_FORM_SIMILARITY))
         out.append(frozenset(found))

@@ -69,6 +69,7 @@ _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _NAME_TAGS = ("Name", "Surn", "Geox", "Orgn")
+_NAME_WORDS = 4
 # a month the question names ("в марте", "in March") bounds the answer: the report must
 # mention it. Each month's Russian stem, found from its Russian or English word
 _MONTH_STEMS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
@@ -124,7 +125,8 @@ def key_terms(question: str) -> list[KeyTerm]:
             previous_end = -2
             continue
         adjacent = question[previous_end:start].strip() == "" and previous_end >= 0
-        if adjacent and kinds and kinds[-1] == kind == "name":
+        # a name has a few words at most (Аун Сан Су Чжи): a longer run is several names
+        if adjacent and kinds and kinds[-1] == kind == "name" and len(terms[-1]) < _NAME_WORDS:
             terms[-1].append(clean)
         else:
             terms.append([clean])
