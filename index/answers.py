@@ -22,7 +22,7 @@ from index.events import (
 from index.evidence import OVERLAP_WEIGHT, TYPE_FIT_WEIGHT, Evidence, sentence_evidence
 from index.keywords import words
 from index.language import detect_language
-from index.query import article_stems, query_tokens, term_stems
+from index.query import article_stems, query_tokens, terms_stems
 from index.questions import KeyTerm, asks, counted, key_terms
 from index.search import SearchParams, search
 from index.store import CorpusIndex, chunk_sentence_texts
@@ -101,11 +101,11 @@ def answer_question(
     tokens = query_tokens(index, question, embedder)
     vector = embedder.embed_queries([question])[0]
     hits = search(index, vector, tokens, params.search)
-    # a pasted page can name hundreds of things: only the first few are looked up, and a term
-    # is embedded (to find its near spellings) only while the budget lasts
+    # a pasted page can name hundreds of things: only the first few are looked up, and only a
+    # few words the corpus lacks as written are embedded (in one call) to find near spellings
     found = key_terms(question)[: params.max_terms]
-    budget = [params.max_terms_embedded]
-    terms = [(t, term_stems(index, t, embedder, budget)) for t in found]
+    terms = list(zip(found, terms_stems(index, found, embedder, params.max_terms_embedded),
+                     strict=True))
     answer = assemble_answer(index, question, lang, hits, params, limit, tokens, vector, terms)
     return replace(answer, unclear=_unclear(question, found))
 

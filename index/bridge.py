@@ -127,19 +127,23 @@ class Bridge:
         sims = self._word_vectors(chosen, embedder) @ self.vectors.T
         return self._pick(sims)
 
-    def translate_word(self, word: str, embedder: Embedder) -> list[str]:
-        """The Russian stems one English word means, if the bridge is sure of any."""
-        if not self.size or not _LATIN_WORD.match(word.lower()):
-            return []
-        return self._pick(self._word_vectors([word.lower()], embedder) @ self.vectors.T)
-
-    def near_stems(self, word: str, embedder: Embedder, min_similarity: float) -> list[str]:
-        """Corpus stems whose embedded form is this near the word: another form or a near
-        spelling of it (Камчатка → камчатск), not just any related word."""
-        if not self.size:
-            return []
-        row = (self._word_vectors([word.lower()], embedder) @ self.vectors.T)[0]
-        return [self.stems[int(i)] for i in np.flatnonzero(row >= min_similarity)]
+    def near_words(
+        self, words_: list[str], embedder: Embedder, min_similarity: float
+    ) -> list[list[str]]:
+        """For each word (embedded together, in one call), the corpus stems it stands for: a
+        Latin word's translation (as `translate` picks it), or for a Cyrillic word the stems
+        whose form is `min_similarity` near it, another form or spelling (Камчатка →
+        камчатск), not just any related word."""
+        if not self.size or not words_:
+            return [[] for _ in words_]
+        sims = self._word_vectors([w.lower() for w in words_], embedder) @ self.vectors.T
+        out = []
+        for word, row in zip(words_, sims, strict=True):
+            if _LATIN_WORD.match(word.lower()):
+                out.append(self._pick_row(row))
+            else:
+                out.append([self.stems[int(i)] for i in np.flatnonzero(row >= min_similarity)])
+        return out
 
     def _pick(self, sims: npt.NDArray[np.float32]) -> list[str]:
         return list(dict.fromkeys(s for row in sims for s in self._pick_row(row)))

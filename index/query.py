@@ -42,15 +42,15 @@ def _bridged(
 NEAR_FORM_SIMILARITY = 0.94
 
 
-def term_stems(
-    index: CorpusIndex, term: KeyTerm, embedder: Embedder | None = None,
-    budget: list[int] | None = None,
-) -> tuple[frozenset[str], ...]:
-    """For each word of a key term of the question, the corpus stems it stands for: its own,
-    its corpus names' in either script and word form (Lavrov → лавров), and for a Latin word
-    the Russian stems the bridge translates it to. Empty where no article holds the word.
-    `budget` (a one-item list) counts down the words that may still be embedded; a word past
-    it is looked up by its stems and names only."""
+def terms_stems(
+    index: CorpusIndex, terms: list[KeyTerm], embedder: Embedder | None = None,
+    max_embedded: int = 4,
+) -> list[tuple[frozenset[str], ...]]:
+    """For each word of each key term of the question, the corpus stems it stands for: its
+    own, its corpus names' in either script and word form (Lavrov → лавров), and for a word
+    neither finds, the stems its embedding is near (the bridge's translation of a Latin word,
+    a near spelling of a Cyrillic one). Empty where no article holds the word. At most
+    `max_embedded` words are embedded, in one call."""
     if index.context_stems is None:
         index.context_stems = frozenset(tokenize("\n".join(index.contexts.values())))
     captions = index.context_stems
@@ -58,21 +58,29 @@ def term_stems(
     def held(stem: str) -> bool:
         return index.keywords.coverage([stem]) > 0 or stem in captions
 
-    if term.kind == "month":  # one stem, whatever the question's language
-        return (frozenset(s for s in term.stems if held(s)),)
-    out: list[frozenset[str]] = []
-    for word in words(term.text) or [term.text.lower()]:
-        found = {s for s in stem_words([word]) if held(s)}
-        for lemma in index.names.match(word):
-            found.update(s for s in index.names.entries[lemma].stems if held(s))
-        if not found and embedder is not None and index.bridge is not None and (
-                budget is None or budget[0] > 0):
-            if budget is not None:
-                budget[0] -= 1  # one word embedded (or read from the cache)
-            found.update(index.bridge.translate_word(word, embedder) if word.isascii() else
-                         index.bridge.near_stems(word, embedder, NEAR_FORM_SIMILARITY))
-        out.append(frozenset(found))
-    return tuple(out)
+    found: list[list[set[str]]] = []
+    unmatched: list[tuple[int, int, str]] = []  # (term, word, the word) that need embedding
+    for t, term in enumerate(terms):
+        if term.kind == "month":  # one stem, whatever the question's language
+            found.append([{s for s in term.stems if held(s)}])
+            continue
+        parts: list[set[str]] = []
+        for w, word in enumerate(words(term.text) or [term.text.lower()]):
+            own = {s for s in stem_words([word]) if held(s)}
+            for lemma in index.names.match(word):
+                own.update(s for s in index.names.entries[lemma].stems if held(s))
+            if not own:
+                unmatched.append((t, w, word))
+            parts.append(own)
+        found.append(parts)
+    bridge = index.bridge
+    chosen = unmatched[:max_embedded]
+    if chosen and embedder is not None and bridge is not None:
+        near = bridge.near_words([word for _, _, word in chosen], embedder,
+                                 NEAR_FORM_SIMILARITY)
+        for (t, w, _), near_stems in zip(chosen, near, strict=True):
+            found[t][w].update(near_stems)
+    return [tuple(frozenset(p) for p in parts) for parts in found]
 
 
 def article_stems(index: CorpusIndex, source: str) -> frozenset[str]:
