@@ -41,6 +41,8 @@ _DURATION = re.compile(
     r"секунд\w*|век\w*|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?)\b",
     re.IGNORECASE)
 _PLACE = re.compile(r"\b(?:в|во|на|из|под|близ|около|in|at|near|from)\s+([A-ZА-ЯЁ][\w-]+)")
+_PROPER = re.compile(r"(?<![\w-])(?:[A-Z][\w&-]*|[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)")
+_UNIT_ROOT = 4  # letters of a counted word's stem that its other forms share
 _MONEY = re.compile(r"руб|долл|евро|франк|фунт|иен|юан|грив|\$|€|£|dollar|euro|pound|yen",
                     re.IGNORECASE)
 # words someone said: a quotation, or a verb of saying
@@ -93,16 +95,22 @@ def fits(
                        if not _said(m.group(), question) and not _YEAR.fullmatch(m.group()))
         if unit == "money":
             return bool(_MONEY.search(sentence))
-        # the number must count what the question counts («сколько журналистов»)
-        return unit is None or unit in tokenize(sentence) or (
-            unit.startswith(("процент", "percent")) and "%" in sentence)
+        # the number must count what the question counts («сколько журналистов»), named in
+        # any form of the word's root («медвежат» / «медведя»)
+        root = unit[:_UNIT_ROOT] if unit else None
+        return root is None or any(t.startswith(root) for t in tokenize(sentence)) or (
+            root.startswith(("проц", "perc")) and "%" in sentence)
     kinds = _NAME_KINDS.get(asks, ())
     for name in index.names.names_in(sentence):
         entry = index.names.entries[name]
         if entry.kind in kinds and not set(entry.stems) & question:
             return True
-    return asks == "where" and any(not _said(m.group(1), question)
-                                   for m in _PLACE.finditer(sentence))
+    if asks == "where":
+        return any(not _said(m.group(1), question) for m in _PLACE.finditer(sentence))
+    # who: a capitalised word inside the sentence, or a Latin one (AT&T, Volkswagen), that the
+    # question does not name: names the table does not hold (short acronyms, brands) count too
+    return any(not _said(m.group(), question) for m in _PROPER.finditer(sentence)
+               if m.start() > 0 or m.group().isascii())
 
 
 def _said(text: str, question: set[str]) -> bool:

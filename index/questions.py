@@ -120,7 +120,9 @@ def key_terms(question: str) -> list[KeyTerm]:
         if not clean or (clean.isdigit() and not _YEAR.match(clean)):
             previous_end = -2
             continue
-        kind = _term_kind(clean, first=i == 0, russian=russian)
+        # a capital after a sentence's end is forced, like the question's first word's
+        initial = i == 0 or question[:start].rstrip()[-1:] in ".!?…:;\"«("
+        kind = _term_kind(clean, first=initial, russian=russian)
         if kind is None:
             previous_end = -2
             continue
@@ -139,7 +141,10 @@ def key_terms(question: str) -> list[KeyTerm]:
     for parts, kind in zip(terms, kinds, strict=True):
         stems = tuple(dict.fromkeys(s for p in parts for s in stem_words(words(p)) or [p.lower()]))
         out.append(KeyTerm(" ".join(parts), stems, kind))
-    return out
+    unique: dict[str, KeyTerm] = {}  # a term asked twice is looked up once
+    for term in out:
+        unique.setdefault(term.text.lower(), term)
+    return list(unique.values())
 
 
 def _month_stem(word: str) -> str:
@@ -157,8 +162,8 @@ def _term_kind(word: str, first: bool, russian: bool = False) -> str | None:
         low = word.lower()
         if low in _EN_PLAIN or len(low) < 2:
             return None
-        if russian:
-            return "name"
+        if russian:  # a Latin name in a Russian question (Facebook, HP, fb.com), not markup
+            return "name" if word[0].isupper() or not word.isalpha() else None
         if word[0].isupper() and (not first or word.isupper()):
             return "name" if not word.isupper() or len(word) > 1 else None
         return None
