@@ -86,6 +86,7 @@ class EngineLock:
         self._cond = threading.Condition(threading.Lock())
         self._busy = False
         self._questions_waiting = 0
+        self._background_due = 0  # background work whose wait is over: it goes next
         self._max_defer = max_defer
 
     @property
@@ -97,7 +98,7 @@ class EngineLock:
         with self._cond:
             self._questions_waiting += 1
             try:
-                while self._busy:
+                while self._busy or self._background_due:
                     self._cond.wait()
             finally:
                 self._questions_waiting -= 1
@@ -113,8 +114,16 @@ class EngineLock:
         with self._cond:
             while self._busy or self._questions_waiting:
                 left = deadline - time.monotonic()
-                if left <= 0 and not self._busy:
-                    break  # kept waiting long enough: one piece now
+                if left <= 0:
+                    # kept waiting long enough: the next turn is ours, and questions that
+                    # arrive meanwhile wait behind it (else a steady stream starves it)
+                    self._background_due += 1
+                    try:
+                        while self._busy:
+                            self._cond.wait()
+                    finally:
+                        self._background_due -= 1
+                    break
                 self._cond.wait(timeout=max(left, 0.05) if self._questions_waiting else None)
             self._busy = True
         try:
