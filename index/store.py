@@ -276,7 +276,7 @@ def load_index(index_dir: Path, embedder: str | None = None) -> CorpusIndex:
             contexts[a["source"]] = a.pop("context", "")
             articles[a["source"]] = Article(**a)
         skipped = [SkippedFile(**s) for s in manifest.get("skipped", [])]
-        names = _load_names(folder, articles)
+        names = _load_names(folder)
         bridge = _load_bridge(folder)
         sentence_vectors = np.load(folder / SENTENCES, allow_pickle=False).astype(
             np.float32, copy=False)
@@ -319,13 +319,10 @@ def load_index(index_dir: Path, embedder: str | None = None) -> CorpusIndex:
     )
 
 
-def _load_names(folder: Path, articles: dict[str, Article]) -> NameTable:
-    """The persisted name table; a generation written before there was one gets it rebuilt
-    from its articles (0.5-1.5 s per hundred articles on two cores: why it is persisted)."""
-    path = folder / NAMES
-    if path.exists():
-        return NameTable.from_json(json.loads(path.read_text(encoding="utf-8")))
-    return NameTable.build(a.text for a in articles.values())
+def _load_names(folder: Path) -> NameTable:
+    """The persisted name table (every generation of this format has one; building it takes
+    0.5-1.5 s per hundred articles on two cores, which is why it is persisted)."""
+    return NameTable.from_json(json.loads((folder / NAMES).read_text(encoding="utf-8")))
 
 
 def _load_bridge(folder: Path) -> Bridge | None:
