@@ -93,10 +93,11 @@ class ResolvedDate:
 
 @dataclass(frozen=True, slots=True)
 class ArticleDates:
-    """The resolved dates of one article, in text order, and the date its context points to."""
+    """The resolved dates of one article, in text order, and its publication date (ISO), if
+    the article vouches for one."""
 
     mentions: tuple[ResolvedDate, ...]
-    anchor: str | None = None
+    published: str | None = None
 
     def in_span(self, start: int, end: int) -> tuple[str, ...]:
         """ISO dates mentioned within text[start:end], first mention order, no repeats."""
@@ -210,6 +211,22 @@ def _explicit(mention: DateMention) -> date | None:
 def _anchor(text_mentions: list[DateMention], context_mentions: list[DateMention]) -> date | None:
     """The date an article's own context points to: its most repeated full date, the latest
     on a tie (teaser lines list the days around the story; a caption dates the event)."""
+    best = _votes(text_mentions, context_mentions).most_common()
+    return max(best, key=lambda kv: (kv[1], kv[0]))[0] if best else None
+
+
+def _published(
+    text_mentions: list[DateMention], context_mentions: list[DateMention]
+) -> date | None:
+    """The article's own date, when something vouches for it: a full date in the story, or a
+    caption or dateline that repeats it. Teaser lines that each give another story's day
+    say when the page was around, not when this story was written."""
+    votes = _votes(text_mentions, context_mentions)
+    ranked = sorted(votes.items(), key=lambda kv: (kv[1], kv[0]), reverse=True)
+    return ranked[0][0] if ranked and ranked[0][1] >= 2 else None
+
+
+def _votes(text_mentions: list[DateMention], context_mentions: list[DateMention]) -> Counter[date]:
     votes: Counter[date] = Counter()
     for mention in context_mentions:
         if (d := _explicit(mention)) is not None:
@@ -217,9 +234,7 @@ def _anchor(text_mentions: list[DateMention], context_mentions: list[DateMention
     for mention in text_mentions:
         if (d := _explicit(mention)) is not None:
             votes[d] += 2  # a full date in the story itself outweighs a teaser line
-    if not votes:
-        return None
-    return max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return votes
 
 
 def resolve_corpus(
@@ -241,8 +256,9 @@ def resolve_article(text: str, context: str = "") -> ArticleDates:
     a date keeps no year ("--02-15"): a guess would be shown as a fact.
     """
     mentions = find_dates(text)
-    anchor = _anchor(mentions, find_dates(context))
-    published = anchor
+    context_mentions = find_dates(context)
+    anchor = _anchor(mentions, context_mentions)
+    published = _published(mentions, context_mentions)
     years = {int(y) for y in _NAMED_YEAR.findall(f"{text}\n{context}")}
     basis: Basis = "article"
     if anchor is None:

@@ -129,7 +129,7 @@ def annotate_events(
         dates = resolved.get(article.source)
         head = headline(article, dates, names)
         out_articles.append(replace(article, event_date=head.date,
-                                    published=dates.anchor if dates else None))
+                                    published=dates.published if dates else None))
     out_chunks = []
     for chunk in chunks:
         dates = resolved.get(chunk.source)

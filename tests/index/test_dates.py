@@ -56,7 +56,10 @@ def test_year_comes_from_the_article_context_across_new_year() -> None:
     texts = {"a.txt": "28 декабря стороны договорились, 3 января встретятся."}
     resolved = resolve_corpus(texts, {"a.txt": "05.01.2025\n04.01.2025"})
     assert [m.iso for m in resolved["a.txt"].mentions] == ["2024-12-28", "2025-01-03"]
-    assert resolved["a.txt"].anchor == "2025-01-05"
+    # two teaser lines, each another day: they date the page, not this story
+    assert resolved["a.txt"].published is None
+    captioned = resolve_corpus(texts, {"a.txt": "Фото: 05.01.2025\nФото: 05.01.2025"})
+    assert captioned["a.txt"].published == "2025-01-05"
 
 
 def test_other_articles_never_lend_a_year() -> None:
