@@ -76,10 +76,6 @@ class AnswerParams:
     search: SearchParams = field(default_factory=SearchParams)
 
 
-def is_when_question(question: str) -> bool:
-    return asks(question) == "when"
-
-
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     hit: Hit  # its score is the candidate's rank: passage and sentence evidence together
