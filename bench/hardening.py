@@ -220,11 +220,14 @@ def memory(count: int, real: int) -> dict[str, Any]:
             print(samples[-1], flush=True)
     news.embedder = model
     started = time.perf_counter()
-    for _ in range(real):
+    for i in range(1, real + 1):
         news.answer(_question(rng, rng.choice([80, 300, 1000])))
-    gc.collect()
-    samples.append([f"+{real:,} (real model, 80–1,000 characters)", fmt(rss_mb() - start, 0),
-                    fmt((time.perf_counter() - started) / max(real, 1) * 1000, 1)])
+        if i % 1000 == 0 or i == real:
+            gc.collect()
+            samples.append([f"{count:,} + {i:,} (real model, 80–1,000 characters)",
+                            fmt(rss_mb() - start, 0),
+                            fmt((time.perf_counter() - started) / i * 1000, 1)])
+            print(samples[-1], flush=True)
     print(f"\nResident memory after distinct questions, over the loaded seed index "
           f"({start:.0f} MB after the first question)")
     print(table(["questions", "RSS growth (MB)", "ms per question"], samples))
