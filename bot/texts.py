@@ -19,15 +19,18 @@ import string
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiogram.types import User
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_skeleton
 
 from index.language import detect_language
 from index.types import Lang
+
+if TYPE_CHECKING:
+    # only for the annotation: importing aiogram costs the CLI seconds at start-up
+    from aiogram.types import User
 
 # Telegram clients in these languages are better served by the Russian texts than the English
 _RUSSIAN_SPEAKING = {"ru", "uk", "be", "kk"}

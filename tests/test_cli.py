@@ -134,3 +134,22 @@ def test_sources_lists_each_article_in_five_columns(
     assert meeting[1].startswith("Госсекретарь США Марко Рубио встретился")
     assert meeting[3] == "2025-07-10"
     assert rows[3][4].startswith("https://baodaknong.vn/")
+
+
+def test_ask_does_not_import_aiogram(index_copy: Path) -> None:
+    # aiogram's import is seconds of the CLI's start-up; `ask` needs none of it
+    probe = ("import runpy, sys\n"
+             "sys.argv = ['bot', 'ask', '--json', 'Когда Рубио и Лавров встретились лично?']\n"
+             "try:\n    runpy.run_module('bot', run_name='__main__')\n"
+             "except SystemExit as done:\n    assert not done.code, done.code\n"
+             "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'aiogram')\n"
+             "print('AIOGRAM', len(loaded), loaded[:3])\n")
+    env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "ADMIN_IDS"}}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=180, cwd=REPO,
+        env=env | {"HF_HUB_OFFLINE": "1", "INDEX_DIR": str(index_copy), "SEEDS_DIR": str(SEEDS)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[0])["found"] is True
+    assert "AIOGRAM 0 []" in result.stdout
