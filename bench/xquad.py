@@ -25,9 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-if __package__ in (None, ""):  # run as a file: make the repository importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from index.answers import AnswerParams, answer_question
 from index.bridge import Bridge
 from index.building import BuildOptions, build_from_articles, prepare_articles
