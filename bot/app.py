@@ -64,7 +64,7 @@ from bot.retry import RetryMiddleware, describe_error
 from bot.services import build_news_index
 from bot.settings import Settings
 from bot.stats import BotStats
-from bot.texts import COMMANDS
+from bot.texts import COMMANDS, RUSSIAN_SPEAKING
 from index.errors import NewsIndexError
 from index.reading import listed_name, sha256_of
 from index.service import NewsIndex
@@ -83,7 +83,7 @@ USER_COMMANDS = ("ask", "help", "sources", "timeline", "start")
 ADMIN_COMMANDS = ("reindex", "stats")
 # Telegram picks a menu by the user's language_code; these get the Russian one, as
 # bot.texts.user_lang answers them in Russian, and every other language the English default
-RUSSIAN_MENU_CODES = ("ru", "uk", "be", "kk")
+RUSSIAN_MENU_CODES = RUSSIAN_SPEAKING
 # seconds a best-effort call may take (aiogram's default is a minute)
 BEST_EFFORT_TIMEOUT = 10
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from aiogram.types import User
 
 # Telegram clients in these languages are better served by the Russian texts than the English
-_RUSSIAN_SPEAKING = {"ru", "uk", "be", "kk"}
+RUSSIAN_SPEAKING = ("ru", "uk", "be", "kk")
 # the locale whose dates and plural rules each language's texts follow
 _LOCALES: dict[Lang, str] = {"ru": "ru", "en": "en_GB"}
 
@@ -422,7 +422,7 @@ def user_lang(user: User | None, text: str | None = None) -> Lang:
     """The language for the bot's own words: the user's Telegram language, else the text's."""
     code = (user.language_code or "") if user else ""
     if code:
-        return "ru" if code.split("-")[0].lower() in _RUSSIAN_SPEAKING else "en"
+        return "ru" if code.split("-")[0].lower() in RUSSIAN_SPEAKING else "en"
     return detect_language(text or "", default="en")
 
 
