@@ -212,13 +212,18 @@ def _as_dict(obj: Article | Chunk | SkippedFile) -> dict[str, Any]:
 _FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (Article, Chunk, SkippedFile)}
 
 
+def _fsync(path: Path) -> None:
+    """Flush one file or folder to disk (a folder's entry list is what a rename changes)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _fsync_tree(folder: Path) -> None:
     for path in [*folder.rglob("*"), folder]:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync(path)
 
 
 def _point_current(index_dir: Path, name: str) -> None:
@@ -227,11 +232,7 @@ def _point_current(index_dir: Path, name: str) -> None:
         link.unlink()
     os.symlink(name, link)
     os.replace(link, index_dir / CURRENT)
-    fd = os.open(index_dir, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _fsync(index_dir)
 
 
 def _prune(index_dir: Path, keep: str) -> None:
