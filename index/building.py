@@ -38,9 +38,9 @@ EMBED_BATCH = 64
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    max_chars: int = 550
-    max_sentences: int = 4
-    overlap: int = 1
+    max_chars: int = chunking.DEFAULT_MAX_CHARS
+    max_sentences: int = chunking.DEFAULT_MAX_SENTENCES
+    overlap: int = chunking.DEFAULT_OVERLAP
     max_file_bytes: int = DEFAULT_MAX_BYTES
     exact_limit: int = DEFAULT_EXACT_LIMIT
     # stems embedded for the cross-lingual keyword bridge (index/bridge.py); 0 turns it off
