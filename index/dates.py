@@ -21,8 +21,9 @@ from typing import Literal
 # what a date's year was taken from; "none": the article gives no basis, the year stays unknown
 Basis = Literal["explicit", "article", "weekday", "none"]
 
-_RU_MONTHS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
-              "октябр", "ноябр", "декабр")
+# each month's Russian stem, in calendar order (questions.py finds months by them too)
+RU_MONTH_STEMS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
+                  "октябр", "ноябр", "декабр")
 _EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _RU_WEEKDAYS = ("понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскресень")
 _EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -117,7 +118,7 @@ def _weekday(name: str | None) -> int | None:
 
 def _month(name: str) -> int:
     low = name.lower()
-    for i, (ru, en) in enumerate(zip(_RU_MONTHS, _EN_MONTHS, strict=True)):
+    for i, (ru, en) in enumerate(zip(RU_MONTH_STEMS, _EN_MONTHS, strict=True)):
         if low.startswith(ru) or low.startswith(en):
             return i + 1
     raise ValueError(name)

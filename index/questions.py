@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.dates import RU_MONTH_STEMS
 from index.keywords import stem_words, tokenize, words
 from index.names import _morph, lemma_and_kind
 
@@ -72,8 +73,7 @@ _NAME_TAGS = ("Name", "Surn", "Geox", "Orgn")
 _NAME_WORDS = 4
 # a month the question names ("в марте", "in March") bounds the answer: the report must
 # mention it. Each month's Russian stem, found from its Russian or English word
-_MONTH_STEMS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
-                "октябр", "ноябр", "декабр")
+_MONTH_STEMS = RU_MONTH_STEMS
 _MONTH = re.compile(
     r"(?<![\w-])(январ[а-я]*|феврал[а-я]*|март[а-я]?|апрел[а-я]*|ма[йяе]|июн[а-я]*|июл[а-я]*"
     r"|август[а-я]*|сентябр[а-я]*|октябр[а-я]*|ноябр[а-я]*|декабр[а-я]*|january|february"
