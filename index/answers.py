@@ -22,9 +22,11 @@ from index.events import (
 from index.evidence import OVERLAP_WEIGHT, TYPE_FIT_WEIGHT, Evidence, sentence_evidence
 from index.keywords import words
 from index.language import detect_language
+from index.ner import Recogniser
 from index.query import article_stems, query_tokens, terms_stems
 from index.questions import KeyTerm, asks, counted, key_terms
 from index.search import SearchParams, search
+from index.short_answer import short_answer
 from index.store import CorpusIndex, chunk_sentence_texts
 from index.types import Answer, AnswerItem, Chunk, Disagreement, Hit, Lang
 
@@ -88,8 +90,10 @@ def answer_question(
     question: str,
     params: AnswerParams | None = None,
     limit: int | None = None,
+    recogniser: Recogniser | None = None,
 ) -> Answer:
-    """The passages that answer `question`, one item per report, best first; or why not."""
+    """The passages that answer `question`, one item per report, best first; or why not.
+    `recogniser` finds the names a "who" or "where" short answer is (patterns without it)."""
     params = params or AnswerParams()
     lang: Lang = detect_language(question)
     if not words(question):
@@ -102,7 +106,8 @@ def answer_question(
     found = key_terms(question)[: params.max_terms]
     terms = list(zip(found, terms_stems(index, found, embedder, params.max_terms_embedded),
                      strict=True))
-    answer = assemble_answer(index, question, lang, hits, params, limit, tokens, vector, terms)
+    answer = assemble_answer(index, question, lang, hits, params, limit, tokens, vector, terms,
+                             recogniser)
     return replace(answer, unclear=_unclear(question, found))
 
 
@@ -131,6 +136,7 @@ def assemble_answer(
     tokens: list[str] | None = None,
     vector: npt.NDArray[np.float32] | None = None,
     terms: list[tuple[KeyTerm, tuple[frozenset[str], ...]]] | None = None,
+    recogniser: Recogniser | None = None,
 ) -> Answer:
     asked = asks(question)
     when = asked == "when"
@@ -180,7 +186,9 @@ def assemble_answer(
     evidence = {c.hit.chunk_id: c.evidence for c in candidates}
     items = tuple(_item(index, g, evidence, params) for g in shown)
     disagreements = _disagreements(shown, events, event_date)
-    return Answer(question, lang, items, event_date, disagreements, asks=asked)
+    short = (short_answer(items[0], asked, query_stems, event_date=event_date, unit=unit,
+                          recogniser=recogniser) if items and asked in params.typed else None)
+    return Answer(question, lang, items, event_date, disagreements, asks=asked, short=short)
 
 
 def _rank(

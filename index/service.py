@@ -29,6 +29,7 @@ from index.errors import (
     ReindexInProgress,
 )
 from index.language import as_russian
+from index.ner import Recogniser, default_recogniser
 from index.reading import decode_article
 from index.store import CorpusIndex, load_index
 from index.timeline import TimelineEvent, build_timeline
@@ -62,12 +63,15 @@ class NewsIndex:
         embedder: Embedder,
         params: AnswerParams | None = None,
         build_options: BuildOptions | None = None,
+        recogniser: Recogniser | None = None,
     ) -> None:
         self.seeds_dir = seeds_dir
         self.index_dir = index_dir
         self.embedder = embedder
         self.params = params or AnswerParams()
         self.build_options = build_options or BuildOptions()
+        # names for short answers: natasha's tagger, loaded on the first question that needs it
+        self.recogniser = recogniser or default_recogniser()
         self._index: CorpusIndex | None = None
         self._rebuild_lock = threading.Lock()
         # set by cancel_rebuild: the running rebuild's stop flag (None while none runs); it
@@ -211,7 +215,8 @@ class NewsIndex:
         question = question[:MAX_QUESTION_CHARS].encode("utf-8", "replace").decode("utf-8")
         # Russian typed in Latin letters is searched in Cyrillic; the answer keeps the user's text
         searched = as_russian(question)
-        answer = answer_question(self.current, self.embedder, searched, self.params, limit)
+        answer = answer_question(self.current, self.embedder, searched, self.params, limit,
+                                 self.recogniser)
         return answer if searched == question else replace(answer, question=question)
 
     def timeline(self, topic: str | None = None) -> list[TimelineEvent]:

@@ -113,6 +113,23 @@ class Disagreement:
     values: tuple[tuple[str, tuple[str, ...]], ...]
 
 
+ShortKind = Literal["date", "place", "person", "org", "number", "duration"]
+
+
+@dataclass(frozen=True, slots=True)
+class ShortAnswer:
+    """The value a typed question asks for, taken from the first item's excerpt: a date, a
+    place, a person or organisation, a number with its unit, a duration."""
+
+    text: str  # as written in the excerpt («в Куала-Лумпуре» → «Куала-Лумпуре»)
+    kind: ShortKind
+    # where `text` is in the first item's excerpt; None for an event date that a merged
+    # report's other file states
+    span: tuple[int, int] | None
+    # normalised where that is known: an ISO date, a place's dictionary form («Куала-Лумпур»)
+    value: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     """Everything found for one question."""
@@ -133,6 +150,9 @@ class Answer:
     # a question that is not one yet: "empty" (only stop words or signs), "only_name" (a name
     # and nothing asked about it), "only_date" (a date alone); the reply says what to add
     unclear: Literal["empty", "only_name", "only_date"] | None = None
+    # the asked value in one line, for typed questions (index/short_answer.py); None when the
+    # answering sentences hold none of its type, or several equally near the question's words
+    short: ShortAnswer | None = None
 
     @property
     def found(self) -> bool:

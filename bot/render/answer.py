@@ -17,6 +17,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from bot.render.markup import TELEGRAM_LIMIT, code, fit, link, shorten
+from bot.render.short import short_answer_text
 from bot.texts import Markup, escape, format_date, t, text
 from index.types import Answer, AnswerItem, Disagreement, Lang
 
@@ -197,7 +198,9 @@ def heading(answer: Answer, window: Window, style: Style = HTML,
     if window.first_number > 1:
         return _range(lang, style, window.first_number, shown, total)
     lines = [_unclear(answer, style)] if answer.unclear else []
-    if answer.event_date:
+    if answer.short is not None:  # the answer itself, in bold (for "when": the event's date)
+        lines.append(style.bold(style.esc(short_answer_text(answer.short, lang))))
+    elif answer.event_date:
         lines.append(style.esc(format_date(answer.event_date, lang)))
     lines.append(style.t(lang, "found", n=shown) if total is not None
                  else _range(lang, style, 1, shown, None))

@@ -7,6 +7,7 @@ from aiogram.types import InlineQueryResultArticle, InputTextMessageContent
 
 from bot.render.answer import answer_html, item_block, not_found_lead
 from bot.render.markup import TELEGRAM_LIMIT, clip, fit, shorten
+from bot.render.short import short_answer_text
 from bot.texts import EXAMPLES, Markup, escape, format_date, t, text
 from index.types import Answer, AnswerItem, Lang
 
@@ -41,6 +42,8 @@ def _result(answer: Answer, item: AnswerItem, result_id: str, *,
     body = item_block(item, None, lang, max_excerpt=max(_MIN_EXCERPT, room - _CITATION_ROOM),
                       related=related)
     title = item.title or item.outlet or item.source
+    if not related and answer.short is not None and item is answer.items[0]:
+        title = short_answer_text(answer.short, lang)  # the answer itself, then its passage
     if related:
         title = text(lang, "inline_related_title", title=title)
     return InlineQueryResultArticle(

@@ -4,7 +4,8 @@ exactly the message the bot sends for the answer's first page."""
 from __future__ import annotations
 
 from bot.render.answer import Window, answer_html
-from index.types import Answer, AnswerItem
+from bot.render.short import short_answer_text
+from index.types import Answer, AnswerItem, ShortAnswer
 
 
 def answer_to_dict(answer: Answer, has_more: bool = False) -> dict[str, object]:
@@ -14,6 +15,7 @@ def answer_to_dict(answer: Answer, has_more: bool = False) -> dict[str, object]:
         "found": answer.found,
         "asks": answer.asks,
         "event_date": answer.event_date,
+        "short_answer": short_answer_record(answer.short, answer),
         "missing": list(answer.missing),
         "disagreements": [
             {"what": d.what, "values": [[value, list(sources)] for value, sources in d.values]}
@@ -37,4 +39,18 @@ def item_record(item: AnswerItem) -> dict[str, object]:
         "outlet": item.outlet,
         "published": item.published,
         "dates": list(item.dates),
+    }
+
+
+def short_answer_record(short: ShortAnswer | None, answer: Answer) -> dict[str, object] | None:
+    """`short_answer`: the line shown on top (`text`), its kind, what the excerpt of the first
+    answer says (`quote`, at `span`), and its normalised `value` (ISO date, place name)."""
+    if short is None:
+        return None
+    return {
+        "text": short_answer_text(short, answer.lang),
+        "type": short.kind,
+        "quote": short.text,
+        "span": list(short.span) if short.span else None,
+        "value": short.value,
     }

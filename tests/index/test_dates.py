@@ -116,7 +116,7 @@ def test_when_answer_opens_with_the_meeting_date(
     assert answer.event_date == "2025-07-10"
     assert answer.items[0].source == MEETING
     text = str(answer_to_dict(answer)["text"])
-    assert text.startswith(shown)
+    assert text.startswith(f"<b>{shown}")  # the short answer, in bold
     assert "Куала-Лумпур" in text and MEETING in text
 
 
@@ -134,7 +134,7 @@ def test_when_answer_for_the_calls(seed_news: NewsIndex, question: str, iso: str
                                    shown: str) -> None:
     answer = seed_news.answer(question)
     assert answer.event_date == iso
-    assert str(answer_to_dict(answer)["text"]).startswith(shown)
+    assert str(answer_to_dict(answer)["text"]).startswith(f"<b>{shown}")
     assert MEETING not in answer.items[0].sources
 
 
