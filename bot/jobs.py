@@ -4,6 +4,7 @@ and uploads waiting for "Replace?" to be confirmed."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
 import logging
 import os
@@ -23,7 +24,7 @@ from bot.render.admin import report_html
 from bot.texts import t
 from index.errors import NewsIndexError
 from index.service import NewsIndex
-from index.types import Lang
+from index.types import BuildReport, Lang
 
 T = TypeVar("T")
 
@@ -61,6 +62,9 @@ class AdminJobs:
         self._tasks: set[asyncio.Task[None]] = set()
         self._reindex: asyncio.Task[None] | None = None
         self._progress: _Progress | None = None
+        # chats told "I will post the summary when it ends", waiting for the running rebuild
+        self._promised: list[_StatusPlace] = []
+        self._watcher: asyncio.Task[None] | None = None
         self.uploads: TtlLru[str, PendingUpload] = TtlLru(_PENDING_UPLOADS, _PENDING_TTL)
 
     def reindex_running(self, news: NewsIndex) -> bool:
@@ -68,12 +72,34 @@ class AdminJobs:
         return (self._reindex is not None and not self._reindex.done()) or news.reindexing
 
     @property
-    def reindex_progress(self) -> tuple[int, int] | None:
-        """(passages embedded, passages to embed) of the running /reindex, once it knows."""
+    def reindex_progress(self) -> tuple[int, int, int] | None:
+        """(pieces embedded, pieces to embed, phase: 0 passages, 1 sentences) of the running
+        /reindex, once it knows."""
         running = self._reindex is not None and not self._reindex.done()
         if not running or self._progress is None or not self._progress.total:
             return None
-        return self._progress.done, self._progress.total
+        return self._progress.done, self._progress.total, self._progress.phase
+
+    def promise_summary(self, news: NewsIndex, bot: Bot, chat_id: int, lang: Lang,
+                        thread_id: int | None = None) -> None:
+        """`chat_id` was told a rebuild is running and that it will get the summary when it
+        ends: it will. A /reindex running here posts its own summary there too; an upload's
+        rebuild has no summary of a reindex, so once it ends the reindex that was asked for
+        runs (reusing every vector), and its summary goes to every chat that waited."""
+        self._promised.append(_StatusPlace(chat_id, lang, thread_id))
+        ours = self._reindex is not None and not self._reindex.done()
+        if not ours and (self._watcher is None or self._watcher.done()):
+            self._watcher = self._spawn(self._after_rebuild(news, bot))
+
+    async def _after_rebuild(self, news: NewsIndex, bot: Bot) -> None:
+        while self._promised:
+            while news.reindexing:
+                await asyncio.sleep(self.edit_interval / 4)
+            ours = self._reindex is not None and not self._reindex.done()
+            if ours or not self._promised:
+                return  # (a /reindex started meanwhile: its end posts to every waiting chat)
+            place = self._promised.pop(0)
+            self._start(news, bot, place)
 
     def start_reindex(self, news: NewsIndex, bot: Bot, chat_id: int, lang: Lang,
                       thread_id: int | None = None) -> bool:
@@ -85,10 +111,13 @@ class AdminJobs:
         """
         if self.reindex_running(news):
             return False
-        self._progress = _Progress()
-        self._reindex = self._spawn(self._reindex_with_progress(
-            news, bot, _StatusPlace(chat_id, lang, thread_id), self._progress))
+        self._start(news, bot, _StatusPlace(chat_id, lang, thread_id))
         return True
+
+    def _start(self, news: NewsIndex, bot: Bot, place: _StatusPlace) -> None:
+        self._progress = _Progress()
+        self._reindex = self._spawn(self._reindex_with_progress(news, bot, place,
+                                                                self._progress))
 
     def remember_upload(self, upload: PendingUpload) -> str:
         token = secrets.token_urlsafe(6)
@@ -114,23 +143,53 @@ class AdminJobs:
         while not work.done():
             await asyncio.wait({work}, timeout=self.edit_interval)
             if not work.done() and progress.total and status is not None:
-                text = t(status.lang, "reindex_progress", done=progress.done, total=progress.total)
+                text = progress_text(status.lang, progress.done, progress.total, progress.phase)
                 if text != shown:
                     await edit_status(bot, status, text)
                     shown = text
-        try:
-            report = work.result()
-        except NewsIndexError as exc:
-            logger.warning("reindex refused: %s", exc)
-            text = t(place.lang, "reindex_failed", reason=str(exc))
-        except Exception:
-            logger.exception("reindex failed")
-            text = t(place.lang, "reindex_crashed")
-        else:
-            logger.info("reindex from chat %s done: %s", place.chat_id, report.summary())
-            text = report_html(report, place.lang)
+        outcome = _outcome(work, place.chat_id)
+        # the chats promised this summary take it now, in one step with forgetting this job:
+        # a /reindex after this point starts a rebuild of its own instead of waiting here
+        promised, self._promised = self._promised, []
+        self._reindex = None
+        text = outcome(place.lang)
         if status is None or not await edit_status(bot, status, text):
-            await _send_quietly(bot, place.chat_id, text)
+            await _send_quietly(bot, place.chat_id, text, place.thread_id)
+        for waiting in promised:
+            await _send_quietly(bot, waiting.chat_id, outcome(waiting.lang), waiting.thread_id)
+
+
+def progress_text(lang: Lang, done: int, total: int, phase: int, *, busy: bool = False) -> str:
+    """The status of a running reindex: passages embedded, then sentences, each in its words."""
+    key = "reindex_busy_progress" if busy else "reindex_progress"
+    key += "_sentences" if phase else ""
+    return t(lang, key, done=done, total=total)
+
+
+# a rebuild that failed for want of room: the admin is told so, as an upload would be
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def _outcome(work: asyncio.Task[BuildReport], chat_id: int) -> Callable[[Lang], str]:
+    """The ended rebuild's summary, or why it failed, in any language it is asked for."""
+    try:
+        report = work.result()
+    except NewsIndexError as exc:
+        logger.warning("reindex refused: %s", exc)
+        return functools.partial(_failed, reason=str(exc))
+    except Exception as exc:
+        cause = exc if isinstance(exc, OSError) else exc.__cause__
+        if isinstance(cause, OSError) and cause.errno in _DISK_FULL:
+            logger.warning("reindex failed: %s", cause)
+            return functools.partial(t, key="reindex_failed_full")
+        logger.exception("reindex failed")
+        return functools.partial(t, key="reindex_crashed")
+    logger.info("reindex from chat %s done: %s", chat_id, report.summary())
+    return functools.partial(report_html, report)
+
+
+def _failed(lang: Lang, reason: str) -> str:
+    return t(lang, "reindex_failed", reason=reason)
 
 
 async def in_background_thread(fn: Callable[..., T], *args: Any) -> T:
@@ -168,13 +227,21 @@ async def _post_status(bot: Bot, place: _StatusPlace, text: str) -> StatusMessag
 
 
 class _Progress:
-    """Filled in by the worker thread (plain int stores), read by the event loop."""
+    """Filled in by the worker thread (plain int stores), read by the event loop.
+
+    A rebuild counts its passages, then (from a count of its own) the sentences in them: a
+    count that follows a finished one is the next phase."""
 
     def __init__(self) -> None:
         self.done = 0
         self.total = 0
+        self.phase = 0
+        self._started = False
 
     def __call__(self, done: int, total: int) -> None:
+        if self._started and self.done >= self.total and (done, total) != (self.done, self.total):
+            self.phase = 1
+        self._started = True
         self.done, self.total = done, total
 
 
@@ -194,8 +261,9 @@ async def edit_status(bot: Bot, status: StatusMessage, text: str) -> bool:
     return True
 
 
-async def _send_quietly(bot: Bot, chat_id: int, text: str) -> None:
+async def _send_quietly(bot: Bot, chat_id: int, text: str,
+                        thread_id: int | None = None) -> None:
     try:
-        await bot.send_message(chat_id, text)
+        await bot.send_message(chat_id, text, message_thread_id=thread_id)
     except TelegramAPIError as exc:
         logger.warning("could not send to chat %s: %s", chat_id, exc)

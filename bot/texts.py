@@ -118,6 +118,11 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "reindex_busy": "A reindex is already running; I will post the summary when it ends.",
         "reindex_busy_progress": "A reindex is already running (embedded {done} of "
                                  "{total:of_passages}); I will post the summary when it ends.",
+        "reindex_progress_sentences": "Reindexing the articles… passages done; sentences "
+                                      "embedded: {done} of {total}.",
+        "reindex_busy_progress_sentences": "A reindex is already running (passages done; "
+                                           "sentences embedded: {done} of {total}); I will "
+                                           "post the summary when it ends.",
         "reindex_done": (
             "<b>Reindex finished</b> in {seconds} s: {indexed:n_files}, {chunks:n_passages} "
             "({embedded} embedded, {reused} reused)."
@@ -126,6 +131,9 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "reindex_failed": "Reindex failed: {reason}\nThe previous index keeps serving.",
         "reindex_crashed": "Reindex failed unexpectedly (see the log). "
                            "The previous index keeps serving.",
+        "reindex_failed_full": "Reindex failed: the disk is full (no room to write the index). "
+                               "The previous index keeps serving. Free some space, then send "
+                               "/reindex again.",
         "built": "Indexed {indexed:n_files}, {chunks:n_chunks} ({embedded} embedded, "
                  "{reused} reused) in {seconds} s.",
         "upload_not_txt": "Send articles as plain-text <code>.txt</code> files.",
@@ -262,6 +270,11 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "reindex_busy": "Переиндексация уже идёт; я пришлю итог, когда она закончится.",
         "reindex_busy_progress": "Переиндексация уже идёт (обработано {done} из "
                                  "{total:of_passages}); я пришлю итог, когда она закончится.",
+        "reindex_progress_sentences": "Переиндексирую статьи… фрагменты готовы; предложений "
+                                      "обработано {done} из {total}.",
+        "reindex_busy_progress_sentences": "Переиндексация уже идёт (фрагменты готовы; "
+                                           "предложений обработано {done} из {total}); я "
+                                           "пришлю итог, когда она закончится.",
         "reindex_done": (
             "<b>Переиндексация завершена</b> за {seconds} с: {indexed:n_files}, "
             "{chunks:n_passages} (заново {embedded}, повторно использовано {reused})."
@@ -271,6 +284,9 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "reindex_failed": "Переиндексация не удалась: {reason}\nРаботает прежний индекс.",
         "reindex_crashed": "Переиндексация неожиданно не удалась (подробности в логе). "
                            "Работает прежний индекс.",
+        "reindex_failed_full": "Переиндексация не удалась: диск заполнен (некуда записать "
+                               "индекс). Работает прежний индекс. Освободите место и "
+                               "пришлите /reindex ещё раз.",
         "built": "Проиндексировано: {indexed:n_files}, {chunks:n_chunks} (заново {embedded}, "
                  "повторно использовано {reused}) за {seconds} с.",
         "upload_not_txt": "Присылайте статьи текстовыми файлами <code>.txt</code>.",

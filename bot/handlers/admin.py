@@ -14,7 +14,14 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Document, Message
 
 from bot.filters import IsAdmin
-from bot.jobs import AdminJobs, PendingUpload, StatusMessage, edit_status, in_background_thread
+from bot.jobs import (
+    AdminJobs,
+    PendingUpload,
+    StatusMessage,
+    edit_status,
+    in_background_thread,
+    progress_text,
+)
 from bot.keyboards import UploadChoice, upload_keyboard
 from bot.render.admin import stats_html
 from bot.replies import reply_to
@@ -38,7 +45,8 @@ async def reindex(message: Message, bot: Bot, news: NewsIndex, jobs: AdminJobs) 
         return  # (its status message is posted by the job)
     progress = jobs.reindex_progress
     await message.reply(t(lang, "reindex_busy") if progress is None else
-                        t(lang, "reindex_busy_progress", done=progress[0], total=progress[1]))
+                        progress_text(lang, *progress, busy=True))
+    jobs.promise_summary(news, bot, message.chat.id, lang, thread)
 
 
 async def show_stats(message: Message, news: NewsIndex, stats: BotStats,
