@@ -1,15 +1,20 @@
 """Errors from any handler end here: domain errors become the sentence they carry, anything
-else is logged with its traceback and the user gets a short apology. Polling goes on."""
+else is logged with its traceback and the user gets a short apology. Polling goes on.
+
+A Bot API reply that cannot be decoded is no failure of ours: the request was made, and the
+message most likely went out (an emulator, say, that writes a field in a form aiogram does not
+read). It is logged once, and no apology follows an answer the user has."""
 
 from __future__ import annotations
 
 import logging
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, ReplyParameters, User
 
+from bot.retry import describe_error
 from bot.texts import escape, t, user_lang
 from index.errors import BadSeedFile, NewsIndexError
 
@@ -26,6 +31,12 @@ async def refused_upload(event: ErrorEvent, bot: Bot,
 async def domain_error(event: ErrorEvent, bot: Bot) -> None:
     logger.warning("update %s: %s", event.update.update_id, event.exception)
     await _tell(event, bot, escape(str(event.exception)))
+
+
+async def undecoded_reply(event: ErrorEvent) -> None:
+    logger.warning("update %s: the Bot API's reply could not be decoded (%s); "
+                   "the request was sent, so no apology follows",
+                   event.update.update_id, describe_error(event.exception))
 
 
 async def unexpected_error(event: ErrorEvent, bot: Bot,
@@ -58,5 +69,6 @@ def create_router() -> Router:
     router = Router(name="errors")
     router.errors.register(refused_upload, ExceptionTypeFilter(BadSeedFile))
     router.errors.register(domain_error, ExceptionTypeFilter(NewsIndexError))
+    router.errors.register(undecoded_reply, ExceptionTypeFilter(ClientDecodeError))
     router.errors.register(unexpected_error)
     return router

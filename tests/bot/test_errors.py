@@ -4,6 +4,7 @@ goes on answering."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 
@@ -57,3 +58,27 @@ async def test_a_failing_button_gets_an_apology_in_the_chat(
     await harness.feed(callback_update(f"full:{harness.services.answerer.current_tag}:1"))
     assert harness.texts()[0].startswith("Sorry, something went wrong")
     assert harness.sent("answerCallbackQuery")  # the button stops spinning
+
+
+async def test_an_undecodable_reply_to_a_sent_answer_brings_no_apology(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An emulator returns `link_preview_options` as a string: aiogram cannot read the reply,
+    but the answer went out. One log line, and no apology after it."""
+    telegram = harness.session.telegram
+    real_result = telegram.result
+
+    def odd(method: str, params: Any) -> Any:
+        result = real_result(method, params)
+        if method == "sendMessage":
+            result["link_preview_options"] = "is_disabled"
+        return result
+
+    monkeypatch.setattr(telegram, "result", odd)
+    with caplog.at_level(logging.WARNING):
+        await harness.feed(message_update("When did Rubio and Lavrov meet in person?"))
+    [answer] = harness.texts()
+    assert ".txt</code>" in answer
+    decoded = [r for r in caplog.records if "could not be decoded" in r.getMessage()]
+    assert len(decoded) == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
