@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|ask|reindex|sources|timeline]`.
+"""The command line: `python -m bot [run|ask|reindex|sources|timeline|add|remove|feeds]`.
 
 With no command it runs the bot when BOT_TOKEN is set, and otherwise answers a sample question
 from the seed articles, so a first run shows what the bot does without any setup.
@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("topic", nargs="*", help="only events about this (names or words)")
     timeline.add_argument("--lang", choices=["ru", "en"], default=None,
                           help="language of the labels (default: the topic's, else English)")
+    add = sub.add_parser("add", help="add an article: a link, or a .txt or .html file")
+    add.add_argument("target", help="an http(s) URL or a path")
+    remove = sub.add_parser("remove", help="remove an article (its file name) from the corpus")
+    remove.add_argument("name")
+    feeds = sub.add_parser("feeds", help="the RSS/Atom feeds the bot follows")
+    feeds.add_argument("action", choices=["list", "add", "remove", "poll"])
+    feeds.add_argument("url", nargs="?", help="the feed's URL (for add and remove)")
     return parser
 
 
@@ -79,6 +86,14 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         if command == "reindex":
             return _reindex(news)
         _load(news)
+        if command in ("add", "remove", "feeds"):
+            from bot import corpus_cli
+
+            if command == "add":
+                return corpus_cli.add(news, settings, args.target)
+            if command == "remove":
+                return corpus_cli.remove(news, args.name)
+            return corpus_cli.feeds(news, settings, args.action, args.url)
         if command == "sources":
             return _sources(news)
         if command == "timeline":
