@@ -62,7 +62,7 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "no_answer": "The articles don't answer that.",
         "related": "Related reports (they don't answer the question):",
         "no_date": "The articles don't say when.",
-        "or": " or ",
+        "last_of_terms": " or ",  # "The articles don't mention Geneva or Helsinki."
         "source": "Source: {what}",
         "quoted": "“{title}”",
         "reported_by": {"one": "reported by {n} source", "other": "reported by {n} sources"},
@@ -210,12 +210,13 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "result_of": "Результат {first} из {total}:",
         "nothing": "В моих статьях об этом ничего не нашлось. "
                    "Попробуйте переформулировать вопрос или назовите людей, места или события.",
-        "not_mentioned": "В статьях нет сведений о: {terms}.",
-        "not_mentioned_here": "В найденных статьях нет сведений о: {terms}.",
+        # {terms}: «о Париже», «о Париже и о погоде» (bot/render/terms.py)
+        "not_mentioned": "В статьях ничего нет {terms}.",
+        "not_mentioned_here": "В найденных статьях ничего нет {terms}.",
         "no_answer": "В статьях нет ответа на этот вопрос.",
         "related": "Близкие по теме сообщения (ответа на вопрос в них нет):",
         "no_date": "Когда это было, в статьях не сказано.",
-        "or": ", ",
+        "last_of_terms": " и ",  # «В статьях ничего нет о Женеве и о Хельсинки.»
         "source": "Источник: {what}",
         "quoted": "«{title}»",
         "reported_by": {"one": "сообщает {n} источник", "few": "сообщают {n} источника",

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from bot.render.markup import TELEGRAM_LIMIT, code, fit, link, shorten
 from bot.render.short import short_answer_text
+from bot.render.terms import missing_terms
 from bot.texts import Markup, escape, format_date, t, text
 from index.types import Answer, AnswerItem, Disagreement, Lang
 
@@ -287,10 +288,8 @@ def _disagreement(disagreement: Disagreement, lang: Lang, style: Style) -> str:
 
 
 def _terms(terms: Sequence[str], lang: Lang) -> str:
-    """«Женева, Хельсинки» / "Geneva or Helsinki"."""
-    if len(terms) == 1:
-        return terms[0]
-    return ", ".join(terms[:-1]) + text(lang, "or") + terms[-1]
+    """«о Женеве и о Хельсинки» / "Geneva or Helsinki"."""
+    return missing_terms(terms, lang)
 
 
 def _domain(url: str) -> str:

@@ -162,11 +162,11 @@ def test_nothing_found(lang: Lang) -> None:
 def test_terms_the_articles_never_mention_are_named(lang: Lang) -> None:
     one = {"ru": ("Женева",), "en": ("Geneva",)}[lang]
     assert checked(answer_html(Answer("?", lang, (), missing=one))) == {
-        "ru": "В статьях нет сведений о: Женева.",
+        "ru": "В статьях ничего нет о Женеве.",
         "en": "The articles don't mention Geneva."}[lang]
     two = {"ru": ("Женева", "Хельсинки"), "en": ("Geneva", "Helsinki")}[lang]
     assert checked(answer_html(Answer("?", lang, (), missing=two))) == {
-        "ru": "В статьях нет сведений о: Женева, Хельсинки.",
+        "ru": "В статьях ничего нет о Женеве и о Хельсинки.",
         "en": "The articles don't mention Geneva or Helsinki."}[lang]
 
 
@@ -175,7 +175,7 @@ def test_related_reports_are_marked_and_carry_no_date(lang: Lang) -> None:
     text = checked(answer_html(answer(lang, items=(), missing=("Женева",),
                                       related=(MEETING, CALL))))
     lead, related, first, second = text.split("\n\n")
-    assert lead.endswith("Женева.")
+    assert lead.endswith({"ru": "о Женеве.", "en": "Женева."}[lang])
     assert related == {"ru": "Близкие по теме сообщения (ответа на вопрос в них нет):",
                        "en": "Related reports (they don't answer the question):"}[lang]
     assert first.startswith("1. Госсекретарь") and second.startswith("2. В субботу")
@@ -371,3 +371,13 @@ def test_nothing_parses_a_rendered_message_back() -> None:
         source = module.read_text(encoding="utf-8")
         assert '.split("\\n\\n")' not in source and "removeprefix(\"1. \")" not in source, module
     assert HTML.t("ru", "found", n=3) == "Нашлось 3 фрагмента:"
+
+
+def test_missing_terms_are_named_as_a_person_would() -> None:
+    """«Какая погода в Париже?»: each term after «о», in the prepositional case."""
+    assert checked(answer_html(Answer("?", "ru", (), missing=("Париже",)))) == \
+        "В статьях ничего нет о Париже."
+    assert checked(answer_html(Answer("?", "ru", (), missing=("Париже", "погода")))) == \
+        "В статьях ничего нет о Париже и о погоде."
+    assert checked(answer_html(Answer("?", "ru", (), missing=("Австрия", "США", "NATO")))) == \
+        "В статьях ничего нет об Австрии, о США и о NATO."
