@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from index.answers import DEFAULT_EN_OFFSET, DEFAULT_MIN_SCORE, AnswerParams
 from index.building import BuildOptions
 from index.dense import DEFAULT_EXACT_LIMIT
+from index.links.fetching import FetchOptions
 from index.search import DEFAULT_KEYWORD_WEIGHT, SearchParams
 
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
@@ -46,6 +47,12 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(550, ge=100, le=4000)
     # chunks above which dense search reads a FAISS inverted file (IVF) instead of every vector
     exact_search_limit: int = Field(DEFAULT_EXACT_LIMIT, ge=1)
+
+    # articles from links and feeds
+    # fetching pages on private, loopback or link-local addresses (local setups, tests)
+    allow_private_urls: bool = False
+    fetch_timeout_seconds: float = Field(20.0, ge=1.0, le=300.0)
+    feed_poll_minutes: int = Field(30, ge=0, le=10_080)  # 0: no polling on a schedule
 
     # answers
     max_results: int = Field(5, ge=1, le=20)
@@ -117,6 +124,10 @@ class Settings(BaseSettings):
             max_items=self.max_results,
             search=SearchParams(keyword_weight=self.keyword_weight),
         )
+
+    def fetch_options(self) -> FetchOptions:
+        return FetchOptions(max_bytes=self.max_file_bytes, timeout=self.fetch_timeout_seconds,
+                            allow_private=self.allow_private_urls)
 
     def build_options(self) -> BuildOptions:
         return BuildOptions(

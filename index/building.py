@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -95,7 +96,8 @@ def prepare_articles(
     reuse = _reusable(previous, options)
     for raw in raw_files:
         old = reuse.get(raw.name)
-        if previous is not None and old is not None and old[0].sha256 == raw.sha256:
+        if (previous is not None and old is not None and old[0].sha256 == raw.sha256
+                and _meta_kept(old[0], raw.meta)):
             articles.append(old[0])
             contexts[raw.name] = previous.contexts.get(raw.name, "")
             continue
@@ -103,10 +105,32 @@ def prepare_articles(
         if not clean.text.strip():
             skipped.append(SkippedFile(raw.name, "no article text left after removing boilerplate"))
             continue
-        articles.append(Article(raw.name, clean.title, clean.text, clean.url, raw.sha256,
-                                outlet=clean.outlet))
+        meta = raw.meta or {}
+        # the page's own metadata is better evidence than what cleaning reads from the text
+        articles.append(Article(raw.name, meta.get("title") or clean.title, clean.text,
+                                meta.get("url") or clean.url, raw.sha256,
+                                published=_iso_day(meta.get("published")),
+                                outlet=meta.get("outlet") or clean.outlet))
         contexts[raw.name] = clean.context
     return articles, contexts, skipped
+
+
+def _meta_kept(article: Article, meta: dict[str, str] | None) -> bool:
+    """Whether an indexed article still carries what its sidecar says (a sidecar edited on
+    its own, the text unchanged, must be read again)."""
+    if meta is None:
+        return True
+    return ((meta.get("title") or article.title) == article.title
+            and (meta.get("url") or article.url) == article.url
+            and (meta.get("outlet") or article.outlet) == article.outlet
+            and _iso_day(meta.get("published")) in (None, article.published))
+
+
+def _iso_day(value: str | None) -> str | None:
+    """The date part of an ISO date or timestamp ("2025-07-10T08:00:00Z" → "2025-07-10")."""
+    if not value or not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return None
+    return value[:10]
 
 
 def build_from_articles(

@@ -227,6 +227,13 @@ def _published(
     return ranked[0][0] if ranked and ranked[0][1] >= 2 else None
 
 
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
 def _votes(text_mentions: list[DateMention], context_mentions: list[DateMention]) -> Counter[date]:
     votes: Counter[date] = Counter()
     for mention in context_mentions:
@@ -239,27 +246,35 @@ def _votes(text_mentions: list[DateMention], context_mentions: list[DateMention]
 
 
 def resolve_corpus(
-    texts: Mapping[str, str], contexts: Mapping[str, str]
+    texts: Mapping[str, str], contexts: Mapping[str, str],
+    published: Mapping[str, str] | None = None,
 ) -> dict[str, ArticleDates]:
     """Resolve every date of every article (`texts`: source → article text), each from its
-    own article only: adding or removing other articles never changes an article's dates."""
-    return {source: resolve_article(text, contexts.get(source, ""))
+    own article only: adding or removing other articles never changes an article's dates.
+    `published` (source → ISO date) gives the publication dates articles' pages stated."""
+    published = published or {}
+    return {source: resolve_article(text, contexts.get(source, ""), published.get(source))
             for source, text in texts.items()}
 
 
-def resolve_article(text: str, context: str = "") -> ArticleDates:
+def resolve_article(text: str, context: str = "", published_on: str | None = None
+                    ) -> ArticleDates:
     """The dates of one article, from what the article itself says.
 
     Its anchor (a caption, dateline or full date in the text) dates the rest, each to the
     nearest year that fits its weekday, if it has one, and its tense (a date in a sentence
     about the future lies ahead). Failing an anchor, a weekday pins a date when exactly one
     year beside the years the article names fits it, and that date dates the rest. Otherwise
-    a date keeps no year ("--02-15"): a guess would be shown as a fact.
+    a date keeps no year ("--02-15"): a guess would be shown as a fact. A publication date
+    the article's page stated (`published_on`) is its anchor and its date.
     """
     mentions = find_dates(text)
     context_mentions = find_dates(context)
     anchor = _anchor(mentions, context_mentions)
     published = _published(mentions, context_mentions)
+    stated = _iso_date(published_on)
+    if stated is not None:  # the page's own date: what year-less dates in it belong to
+        anchor = published = stated
     years = {int(y) for y in _NAMED_YEAR.findall(f"{text}\n{context}")}
     basis: Basis = "article"
     if anchor is None:

@@ -123,7 +123,10 @@ def annotate_events(
     """Resolve the dates of every article from its own text: ISO dates on each chunk, and on
     each article its headline event's date and its publication date (the date its caption,
     dateline or own full dates point to). Other articles never lend an article a date."""
-    resolved = resolve_corpus({a.source: a.text for a in articles}, contexts)
+    # an article's `published` on the way in is what its page stated (or, for an article
+    # reused from the previous build, what was resolved then: the same anchor again)
+    resolved = resolve_corpus({a.source: a.text for a in articles}, contexts,
+                              {a.source: a.published for a in articles if a.published})
     out_articles: list[Article] = []
     for article in articles:
         dates = resolved.get(article.source)

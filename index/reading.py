@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -17,6 +18,9 @@ from index.types import SkippedFile
 logger = logging.getLogger(__name__)
 
 ARTICLE_SUFFIXES = (".txt",)
+# beside an article fetched from the web, `NAME.meta.json` keeps what its page said of itself
+SIDECAR_SUFFIX = ".meta.json"
+SIDECAR_FIELDS = ("url", "title", "outlet", "author", "published", "fetched")
 # Unicode category Cc (C0 and C1 controls), but for tab, newlines and form feed
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 DEFAULT_MAX_BYTES = 2_000_000
@@ -27,6 +31,35 @@ class RawFile:
     name: str
     text: str
     sha256: str
+    # the page's own metadata (SIDECAR_FIELDS) from the article's sidecar, if it has one
+    meta: dict[str, str] | None = None
+
+
+def is_sidecar(name: str) -> bool:
+    return name.lower().endswith(SIDECAR_SUFFIX)
+
+
+def sidecar_of(path: Path) -> Path:
+    """Where the metadata of the article at `path` lives: `NAME.meta.json` for `NAME.txt`."""
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def read_sidecar(path: Path) -> dict[str, str] | None:
+    """The metadata beside the article at `path`: its string fields, or None when it has no
+    sidecar or an unreadable one (the article is then read as any other file)."""
+    side = sidecar_of(path)
+    try:
+        data = json.loads(side.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        logger.warning("ignoring the metadata of %s: %s", path.name, exc)
+        return None
+    if not isinstance(data, dict):
+        return None
+    meta = {k: v.strip() for k, v in data.items()
+            if k in SIDECAR_FIELDS and isinstance(v, str) and v.strip()}
+    return meta or None
 
 
 def decode_article(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -159,6 +192,8 @@ def iter_corpus(
         name = path.name
         if name.startswith("."):
             continue  # editor and VCS droppings are not articles, and not worth a warning
+        if is_sidecar(name):
+            continue  # an article's metadata, read with the article
         if not _usable_name(name):
             # undecodable bytes cannot be written to the index or printed; control and
             # direction characters would garble or disguise the citation
@@ -195,7 +230,8 @@ def _read_one(path: Path, root: Path, max_bytes: int) -> RawFile:
     if size > max_bytes:
         raise BadSeedFile(f"too large ({size:,} bytes; the limit is {max_bytes:,})")
     data = path.read_bytes()
-    return RawFile(path.name, decode_article(data, max_bytes), sha256_of(data))
+    return RawFile(path.name, decode_article(data, max_bytes), sha256_of(data),
+                   read_sidecar(path))
 
 
 def _usable_name(name: str) -> bool:
