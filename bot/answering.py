@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import re
 import secrets
 import time
@@ -14,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from bot.cache import TtlLru
 from bot.inline_gate import Admission, InlineGate
+from bot.search_pool import SearchPool, Shed
 from bot.stats import BotStats
 from index.question_text import normalize_question
 from index.service import NewsIndex
@@ -36,8 +38,10 @@ _TRAILING = re.compile(r"[\s?!.,;:…]+$")
 
 
 def _log_failure(task: asyncio.Task[tuple[Answer, str]]) -> None:
-    # a search that outlived its inline query has nobody left to raise to
-    if not task.cancelled() and task.exception() is not None:
+    # a search that outlived its inline query has nobody left to raise to (one shed while the
+    # pool was busy has nothing to say)
+    if not task.cancelled() and task.exception() is not None \
+            and not isinstance(task.exception(), Shed):
         logger.error("inline search failed", exc_info=task.exception())
 
 
@@ -90,6 +94,7 @@ class Answerer:
         per_page: int,
         max_question_chars: int,
         inline_budget: float = INLINE_BUDGET_SECONDS,
+        search_slots: int | None = None,
     ) -> None:
         self.news = news
         self.stats = stats
@@ -101,6 +106,8 @@ class Answerer:
         self._inflight: dict[tuple[str, str], asyncio.Task[tuple[Answer, str]]] = {}
         # which inline queries may search: per user, before any CPU is spent
         self.inline_gate = InlineGate()
+        # and when: questions first, inline searches only with a slot to spare
+        self.pool = SearchPool(search_slots or os.cpu_count() or 1)
 
     # -- questions and pages ------------------------------------------------------------------
 
@@ -128,7 +135,7 @@ class Answerer:
     async def _page(self, question: str, token: str, number: int, cut_to: int | None) -> Page:
         start = number * self.per_page
         # one item beyond the page tells whether there is a next one
-        answer, generation = await asyncio.to_thread(
+        answer, generation = await self.pool.question(
             self._answer_sync, question, start + self.per_page + 1
         )
         items = answer.items[start : start + self.per_page]
@@ -204,7 +211,7 @@ class Answerer:
                 if cached is not None:
                     return InlineAnswer(cached, tag, fresh=True)
                 task = self._inflight.get((generation, key)) or self._start_inline_search(
-                    question, (generation, key))
+                    question, (generation, key), deadline)
                 gate.started(user_id, task)
             waiting = asyncio.create_task(overtaken.wait())
             try:
@@ -215,20 +222,21 @@ class Answerer:
                 waiting.cancel()
         finally:
             gate.leave(user_id, overtaken)
-        if task.done():
+        if task.done() and (task.cancelled() or not isinstance(task.exception(), Shed)):
             answer, used = task.result()
             return InlineAnswer(answer, generation_tag(used), fresh=True)
         if overtaken.is_set():
             return InlineAnswer(None, tag, fresh=False, superseded=True)
         # what users type is theirs: its length at INFO, its text only at DEBUG
-        logger.info("inline query over its %.1f s budget (%d characters), serving a cached "
-                    "prefix", self.inline_budget, len(key))
+        logger.info("inline query over its %.1f s budget (%d characters)%s, serving a cached "
+                    "prefix", self.inline_budget, len(key),
+                    ": shed, the search pool was busy" if task.done() else "")
         logger.debug("over budget: %r", key[:60])
         return InlineAnswer(self._longest_prefix(generation, key), tag, fresh=False)
 
-    def _start_inline_search(self, question: str,
-                             key: tuple[str, str]) -> asyncio.Task[tuple[Answer, str]]:
-        task = asyncio.create_task(self._inline_search(question, key))
+    def _start_inline_search(self, question: str, key: tuple[str, str],
+                             deadline: float) -> asyncio.Task[tuple[Answer, str]]:
+        task = asyncio.create_task(self._inline_search(question, key, deadline))
         task.add_done_callback(_log_failure)
         self._inflight[key] = task
         return task
@@ -237,9 +245,11 @@ class Answerer:
         """Until the inline searches still running have finished (and filled the cache)."""
         await asyncio.gather(*self._inflight.values(), return_exceptions=True)
 
-    async def _inline_search(self, question: str, key: tuple[str, str]) -> tuple[Answer, str]:
+    async def _inline_search(self, question: str, key: tuple[str, str],
+                             deadline: float) -> tuple[Answer, str]:
         try:
-            answer, generation = await asyncio.to_thread(self._answer_sync, question, None)
+            answer, generation = await self.pool.inline(self._answer_sync, question, None,
+                                                        deadline=deadline)
             self._inline.put((generation, key[1]), answer)
             return answer, generation
         finally:

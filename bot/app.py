@@ -107,7 +107,8 @@ class Services:
 def build_services(settings: Settings, news: NewsIndex) -> Services:
     stats = BotStats()
     answerer = Answerer(news, stats, per_page=settings.max_results,
-                        max_question_chars=settings.max_question_chars)
+                        max_question_chars=settings.max_question_chars,
+                        search_slots=settings.search_threads)
     return Services(settings, news, answerer, stats, AdminJobs())
 
 
