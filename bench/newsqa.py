@@ -326,7 +326,8 @@ def evaluate(news: NewsIndex, questions: Sequence[Question],
             searched = as_russian(question.q)
             stems = set(query_tokens(news.current, searched, news.embedder))
             plain = short_answer(answer.items[0], answer.asks, stems,
-                                 unit=counted(searched), recogniser=NoEntities())
+                                 unit=counted(searched), recogniser=NoEntities(),
+                                 question=searched)
             result.short_patterns = short_answer_text(plain, answer.lang) if plain else None
             result.short_patterns_outcome = short_outcome(plain, answer, question.answer)
         elif question.answerable and answer.asks in NAMED:

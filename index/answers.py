@@ -187,7 +187,8 @@ def assemble_answer(
     items = tuple(_item(index, g, evidence, params) for g in shown)
     disagreements = _disagreements(shown, events, event_date)
     short = (short_answer(items[0], asked, query_stems, event_date=event_date, unit=unit,
-                          recogniser=recogniser) if items and asked in params.typed else None)
+                          recogniser=recogniser, question=question)
+             if items and asked in params.typed else None)
     return Answer(question, lang, items, event_date, disagreements, asks=asked, short=short)
 
 

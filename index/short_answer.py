@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from razdel import sentenize
 
-from index.dates import chunk_mentions, parse_iso
+from index.dates import chunk_mentions, find_dates, parse_iso
 from index.keywords import tokenize
-from index.names import lemma_and_kind
+from index.names import _morph, lemma_and_kind
 from index.ner import Entity, NoEntities, Recogniser
 from index.types import AnswerItem, ShortAnswer, ShortKind
 
@@ -42,7 +42,8 @@ _DURATION = re.compile(rf"{_QUALIFIER}(?:{_NUMBER}{_SCALE}[\s\u00a0]+{_DURATION_
                        r"полчаса|полгода|полдня|полминуты|half an hour|half a year)(?![\w-])",
                        re.IGNORECASE)
 _COUNT = re.compile(rf"{_QUALIFIER}{_NUMBER}{_SCALE}", re.IGNORECASE)
-_UNIT_WORD = re.compile(r"[\s\u00a0]*(%|[$€£]|[\w.-]+)")
+# (an abbreviation's point only where the sentence goes on: «9 тыс. долларов», not «служащим.»)
+_UNIT_WORD = re.compile(r"[\s\u00a0]*(%|[$€£]|[\w-]+(?:\.(?=[\s\u00a0]+[a-zа-яё0-9]))?)")
 _MONEY = re.compile(r"^(?:руб|долл|евро|франк|фунт|иен|юан|грив|\$|€|£|dollar|euro|pound|yen)",
                     re.IGNORECASE)
 # words after a number that are not what it counts
@@ -56,6 +57,17 @@ _PROPER_RUN = re.compile(r"(?<![\w-])(?:[A-ZА-ЯЁ][\w&'-]*)(?:\s+[A-ZА-ЯЁ][
 # "и" / "and" / a comma between two names of one answer: «Сергей Лавров и Марко Рубио»
 _JOIN = re.compile(r"^(?:\s*,\s*|\s+и\s+|\s+and\s+)$")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+_ASKS_YEAR = re.compile(r"\b(?:в каком году|какого года|с какого года|what year|which year|"
+                        r"in what year)\b", re.IGNORECASE)
+_YEAR_MENTION = re.compile(r"(?<![\w.,])(?:1[89]|20)\d\d(?:\s+(?:год\w*|г\.))?(?![\w-])")
+# «в России» is where most of this news happens: it answers "where" only when a country is asked
+_SETTING = frozenset({"Россия", "РФ", "Российская Федерация"})
+_ASKS_COUNTRY = re.compile(r"\b(?:в какой стране|в какую страну|which country|what country)",
+                           re.IGNORECASE)
+# "who" is answered by a person unless the question asks for an organisation
+_ASKS_ORG = re.compile(r"\b(?:как\w+ (?:компани|организаци|банк|ведомств|издани|партия|"
+                       r"фирм|страна)\w*|which (?:company|organi[sz]ation|bank|agency)|"
+                       r"what (?:company|organi[sz]ation|bank|agency))", re.IGNORECASE)
 _WORD = re.compile(r"[\w-]+")
 _UNIT_ROOT = 4
 _WHO_KINDS: frozenset[ShortKind] = frozenset({"person", "org"})
@@ -69,11 +81,15 @@ def short_answer(
     event_date: str | None = None,
     unit: str | None = None,
     recogniser: Recogniser | None = None,
+    question: str = "",
 ) -> ShortAnswer | None:
     """The value `asked` for in `item`'s answering sentence or a neighbour of it, or None.
     `question_stems` are the question's search stems (English questions' include Russian
-    translations); `unit` is what a "how many" question counts (index/questions.py)."""
-    if asked == "when":
+    translations); `unit` is what a "how many" question counts (index/questions.py); a
+    `question` that asks for a year («в каком году») is answered by one."""
+    if asked == "when" and _ASKS_YEAR.search(question):
+        asked = "year"
+    elif asked == "when":
         return _date(item, event_date)
     find = _FINDERS.get(asked or "")
     if find is None or not item.excerpt:
@@ -82,7 +98,10 @@ def short_answer(
     for start, end in _sentences(item.excerpt, item.highlight):
         sentence = item.excerpt[start:end]
         found = [(s + start, e + start, kind, value)
-                 for s, e, kind, value in find(sentence, recogniser, unit, question_stems)]
+                 for s, e, kind, value in find(sentence, recogniser, unit, question_stems)
+                 if not (kind == "place" and value in _SETTING
+                         and not _ASKS_COUNTRY.search(question))
+                 and not (kind == "org" and not _ASKS_ORG.search(question))]
         if found:
             chosen = _nearest(sentence, start, found, question_stems)
             if chosen is None:
@@ -149,6 +168,12 @@ def _nearest(sentence: str, offset: int, found: list[Candidate],
 
 # -- the finders, one per asked type: candidates as spans within the sentence -----------------
 
+def _years(sentence: str, recogniser: Recogniser, unit: str | None,
+           question: set[str]) -> list[Candidate]:
+    return [(m.start(), m.end(), "date", m.group()[:4]) for m in _YEAR_MENTION.finditer(sentence)
+            if not _said(m.group()[:4], question)]
+
+
 def _durations(sentence: str, recogniser: Recogniser, unit: str | None,
                question: set[str]) -> list[Candidate]:
     return [(m.start(), m.end(), "duration", None) for m in _DURATION.finditer(sentence)
@@ -159,7 +184,7 @@ def _counts(sentence: str, recogniser: Recogniser, unit: str | None,
             question: set[str]) -> list[Candidate]:
     """Numbers with what they count («600 случаев», «2,7 млрд долларов», «85%»); not dates,
     not years. A counted unit (or money) the question names must follow the number."""
-    dates = [(s, e) for s, e, _ in chunk_mentions(sentence, ())]
+    dates = [(d.start, d.end) for d in find_dates(sentence)]
     out: list[Candidate] = []
     for m in _COUNT.finditer(sentence):
         number = m.group().strip()
@@ -189,7 +214,12 @@ def _unit_end(sentence: str, at: int, unit: str | None) -> int | None:
         if word in "%$€£":
             break
     if unit is None:
-        return words[0][1] if words else at
+        if not words:
+            return at
+        # «30 государственным служащим»: an adjective is not what is counted, the noun is
+        if len(words) > 1 and _adjective(words[0][0]):
+            return words[1][1]
+        return words[0][1]
     for word, end in words:
         low = word.lower()
         if unit == "money" and (_MONEY.match(low) or low in "$€£"):
@@ -198,6 +228,11 @@ def _unit_end(sentence: str, at: int, unit: str | None) -> int | None:
                 unit.startswith(("проц", "perc")) and (low == "%" or low.startswith("проц")))):
             return end
     return None
+
+
+def _adjective(word: str) -> bool:
+    parses = _morph().parse(word.lower()) if _CYRILLIC.search(word) else []
+    return bool(parses) and "ADJF" in parses[0].tag and "Subx" not in parses[0].tag
 
 
 def _places(sentence: str, recogniser: Recogniser, unit: str | None,
@@ -283,6 +318,7 @@ def _dictionary_form(name: str) -> str | None:
 
 _FINDERS: dict[str, Callable[[str, Recogniser, str | None, set[str]], list[Candidate]]] = {
     "how_long": _durations,
+    "year": _years,
     "how_many": _counts,
     "where": _places,
     "who": _agents,

@@ -140,3 +140,37 @@ def test_an_english_reader_gets_durations_and_amounts_in_english() -> None:
     assert shown("2,7 млрд долларов", "number") == "2,7 billion dollars"
     assert shown("30 государственным служащим", "number") == "30 государственным служащим"
     assert shown("Сергей Лавров", "person") == "Сергей Лавров"
+
+
+def test_a_year_question_is_answered_by_a_year() -> None:
+    text = "Вашингтон начал прижимать российских дипломатов ещё в 2016 году, 29 декабря."
+    short = short_answer(item(text, text, ("2016-12-29",)), "when", stems("В каком году?"),
+                         event_date="2016-12-29", question="В каком году это началось?")
+    assert short is not None and (short.text, short.value) == ("2016 году", "2016")
+    assert short_answer_text(short, "ru") == "2016"
+
+
+def test_a_date_is_no_count_and_an_adjective_is_not_what_is_counted() -> None:
+    text = "22 февраля комиссия закрыла въезд 30 государственным служащим."
+    short = short_answer(item(text, text), "how_many", stems("Скольким чиновникам закрыли въезд?"))
+    assert short is not None and short.text == "30 государственным служащим"
+
+
+def test_russia_is_the_setting_not_the_answer_to_where() -> None:
+    text = "Завод построят в России, в Ступине."
+    short = short_answer(item(text, text), "where", stems("Где построят завод?"),
+                         question="Где построят завод?")
+    assert short is not None and short.text == "Ступине"
+    country = short_answer(item("Завод построят в России.", "Завод построят в России."), "where",
+                           stems("В какой стране построят завод?"),
+                           question="В какой стране построят завод?")
+    assert country is not None and country.value == "Россия"
+
+
+def test_who_is_a_person_unless_an_organisation_is_asked_for() -> None:
+    text = "Компанию SeeSaw основала корпорация BBC."
+    assert short_answer(item(text, text), "who", stems("Кто основал SeeSaw?"),
+                        recogniser=NATASHA, question="Кто основал SeeSaw?") is None
+    org = short_answer(item(text, text), "who", stems("Какая компания основала SeeSaw?"),
+                       recogniser=NATASHA, question="Какая компания основала SeeSaw?")
+    assert org is not None and (org.text, org.kind) == ("BBC", "org")
