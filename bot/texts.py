@@ -165,6 +165,32 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "upload_cancelled": "Nothing changed: <code>{name}</code> was kept.",
         "upload_refused": "Not added: {reason}",
         "upload_only_private": "Send articles to me in a private chat.",
+        # articles from links and feeds (bot/handlers/links.py, feeds.py)
+        "link_usage": "Send <code>/add</code> and a link, e.g. "
+                      "<code>/add https://example.org/news/1</code>.",
+        "link_fetching": "Fetching {url}…",
+        "link_extracted": "Extracted «{title}», {words} words. Indexing…",
+        "link_added": "Indexed «{title}» as <code>{name}</code>. The index now has "
+                      "{articles:n_articles}. Ask me about it.",
+        "link_refused": "Not added: {reason}. Nothing changed.",
+        "feeds_none": "No feeds are followed. Admins add one with "
+                      "<code>/feeds add URL</code>.",
+        "feeds_header": "<b>Followed feeds</b>",
+        "feed_ok": "ok, last checked {checked}",
+        "feed_new": "not checked yet",
+        "feed_failing": "failing ({failures}× in a row: {error}); next try {retry}",
+        "feeds_usage": "<code>/feeds</code> lists the feeds; <code>/feeds add URL</code> and "
+                       "<code>/feeds remove URL</code> change them.",
+        "feed_added": "Following {url}. New articles are added every {minutes} minutes.",
+        "feed_exists": "{url} is already followed.",
+        "feed_removed": "No longer following {url}. Its articles stay in the corpus.",
+        "feed_unknown": "{url} is not among the followed feeds.",
+        "remove_confirm": "Remove <code>{name}</code> ({title}) from the corpus?",
+        "remove_button": "Remove",
+        "remove_cancelled": "Nothing changed: <code>{name}</code> was kept.",
+        "removed": "Removed <code>{name}</code>. The index now has {articles:n_articles}.",
+        "remove_failed": "Not removed: {reason}",
+        "sources_page": "Articles {first}–{last} of {total}",
         "stats": (
             "<b>Statistics</b>\n"
             "Articles: {articles}\n"
@@ -320,6 +346,31 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "upload_cancelled": "Ничего не изменилось: <code>{name}</code> оставлен прежним.",
         "upload_refused": "Не добавлено: {reason}",
         "upload_only_private": "Присылайте статьи мне в личный чат.",
+        "link_usage": "Пришлите <code>/add</code> и ссылку, например "
+                      "<code>/add https://example.org/news/1</code>.",
+        "link_fetching": "Загружаю {url}…",
+        "link_extracted": "Извлечено: «{title}», слов: {words}. Индексирую…",
+        "link_added": "Проиндексировано: «{title}» — <code>{name}</code>. Теперь в индексе "
+                      "{articles:n_articles}. Спрашивайте.",
+        "link_refused": "Не добавлено: {reason}. Ничего не изменилось.",
+        "feeds_none": "Лент нет. Администратор добавляет ленту командой "
+                      "<code>/feeds add URL</code>.",
+        "feeds_header": "<b>Ленты</b>",
+        "feed_ok": "работает, проверена {checked}",
+        "feed_new": "ещё не проверялась",
+        "feed_failing": "ошибка ({failures} раз подряд: {error}); следующая попытка {retry}",
+        "feeds_usage": "<code>/feeds</code> — список лент; <code>/feeds add URL</code> и "
+                       "<code>/feeds remove URL</code> меняют его.",
+        "feed_added": "Слежу за {url}. Новые статьи добавляются каждые {minutes} мин.",
+        "feed_exists": "За {url} я уже слежу.",
+        "feed_removed": "Больше не слежу за {url}. Её статьи остаются в корпусе.",
+        "feed_unknown": "{url} нет среди лент.",
+        "remove_confirm": "Удалить <code>{name}</code> ({title}) из корпуса?",
+        "remove_button": "Удалить",
+        "remove_cancelled": "Ничего не изменилось: <code>{name}</code> остаётся.",
+        "removed": "Удалено: <code>{name}</code>. Теперь в индексе {articles:n_articles}.",
+        "remove_failed": "Не удалено: {reason}",
+        "sources_page": "Статьи {first}–{last} из {total}",
         "stats": (
             "<b>Статистика</b>\n"
             "Статей: {articles}\n"

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import admin, callbacks, common, errors, groups, inline, private
+from bot.handlers import admin, callbacks, common, errors, feeds, groups, inline, links, private
 
 
 def create_routers() -> list[Router]:
     return [
         errors.create_router(),
         common.create_router(),
+        links.create_router(),  # (before admin: an .html document is a page, not a .txt refused)
+        feeds.create_router(),
         admin.create_router(),
         inline.create_router(),
         callbacks.create_router(),
