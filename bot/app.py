@@ -50,6 +50,7 @@ from aiohttp import web
 
 from bot.answering import Answerer
 from bot.chat_state import BoundedMemoryStorage
+from bot.feed_schedule import start_feed_polling, stop_feed_polling
 from bot.handlers import create_routers
 from bot.healthcheck import Heartbeat
 from bot.jobs import AdminJobs
@@ -66,7 +67,7 @@ from bot.settings import Settings
 from bot.stats import BotStats
 from bot.texts import COMMANDS, RUSSIAN_SPEAKING
 from index.errors import NewsIndexError
-from index.reading import listed_name, sha256_of
+from index.reading import is_sidecar, listed_name, sha256_of
 from index.service import NewsIndex
 from index.types import Lang
 
@@ -203,12 +204,14 @@ async def _serve(settings: Settings, redactor: RedactSecrets | None = None) -> N
         await prepare_index(news)
         services = build_services(settings, news)
         dp = create_dispatcher(settings, services)
+        feed_polling = start_feed_polling(news, settings)
         try:
             if settings.webhook_url:
                 await _run_webhook(dp, bot, settings)
             else:
                 await _run_polling(dp, bot, settings)
         finally:
+            await stop_feed_polling(feed_polling)
             # a rebuild in progress stops at its next safe point, keeping the old generation:
             # asyncio.run waits for its thread, and Docker kills 10 s after SIGTERM
             news.cancel_rebuild()
@@ -239,7 +242,7 @@ def corpus_changed(news: NewsIndex) -> bool:
     known = set(current.articles) | {s.name for s in current.skipped}
     # (a file with an unusable name is recorded by its escaped name)
     present = {listed_name(p.name) for p in news.seeds_dir.iterdir()
-               if not p.name.startswith(".")}
+               if not p.name.startswith(".") and not is_sidecar(p.name)}
     if present != known:
         return True
     for name, article in current.articles.items():

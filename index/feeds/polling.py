@@ -56,13 +56,13 @@ def parse_feed(body: bytes) -> tuple[str | None, list[tuple[str, str | None]]]:
         raise LinkRefused("not an RSS or Atom feed")
     entries = []
     for entry in parsed.entries:
-        link = entry.get("link")
-        if not link:
-            continue
+        link = str(entry.get("link") or "")
+        if not link.lower().startswith(("http://", "https://")):
+            continue  # (feedparser falls back on an entry's id, such as a urn:uuid:)
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         day = (datetime.fromtimestamp(calendar.timegm(stamp), UTC).date().isoformat()
                if stamp else None)
-        entries.append((str(link), day))
+        entries.append((link, day))
     return parsed.feed.get("title"), entries
 
 

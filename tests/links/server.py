@@ -56,7 +56,7 @@ class Site:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def rss(self) -> bytes:
+    def rss(self, paths: list[str] | None = None) -> bytes:
         items = "".join(
             f"""
  <item>
@@ -65,7 +65,7 @@ class Site:
   <link>{self.base}{path}</link>
   <guid isPermaLink="true">{self.base}{path}</guid>
   <pubDate>Sun, 06 Sep 2009 16:20:00 +0000</pubDate>
- </item>""" for i, path in enumerate(self.feed_items))
+ </item>""" for i, path in enumerate(self.feed_items if paths is None else paths))
         return f"""<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0">
 <channel>
@@ -130,6 +130,9 @@ def _app(site: Site) -> web.Application:
             return web.Response(body=site.rss(), content_type="application/rss+xml",
                                 headers={"ETag": etag,
                                          "Last-Modified": "Mon, 06 Sep 2010 00:01:00 GMT"})
+        if path == "/dups.rss":  # one story under two links
+            return web.Response(body=site.rss(["/russian", "/russian-meta"]),
+                                content_type="application/rss+xml")
         if path == "/feed1.atom":
             return web.Response(body=(FEEDS / "feed1.atom").read_bytes(),
                                 content_type="application/atom+xml")
