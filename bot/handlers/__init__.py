@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import admin, callbacks, common, errors, feeds, groups, inline, links, private
+from bot.handlers import (
+    admin,
+    callbacks,
+    common,
+    corpus,
+    errors,
+    feeds,
+    groups,
+    inline,
+    links,
+    private,
+)
 
 
 def create_routers() -> list[Router]:
@@ -14,6 +25,7 @@ def create_routers() -> list[Router]:
         common.create_router(),
         links.create_router(),  # (before admin: an .html document is a page, not a .txt refused)
         feeds.create_router(),
+        corpus.create_router(),
         admin.create_router(),
         inline.create_router(),
         callbacks.create_router(),

@@ -9,7 +9,8 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot.render.catalog import help_html, sources_html, start_html
+from bot.handlers.corpus import sources_page
+from bot.render.catalog import help_html, start_html
 from bot.render.timeline import timeline_html
 from bot.settings import Settings
 from bot.texts import user_lang
@@ -32,8 +33,8 @@ async def show_help(message: Message, bot: Bot, news: NewsIndex) -> None:
 
 async def sources(message: Message, news: NewsIndex) -> None:
     lang = user_lang(message.from_user, message.text)
-    for text in sources_html(news.articles(), _dates_by_article(news), lang):
-        await message.answer(text)
+    text, markup = sources_page(news, 0, lang)  # (pages turn in bot/handlers/corpus.py)
+    await message.answer(text, reply_markup=markup)
 
 
 async def timeline(message: Message, command: CommandObject, news: NewsIndex,
@@ -42,13 +43,6 @@ async def timeline(message: Message, command: CommandObject, news: NewsIndex,
     lang = detect_language(topic) if topic else user_lang(message.from_user, message.text)
     events = await asyncio.to_thread(news.timeline, topic)
     await message.answer(timeline_html(events, lang, topic))
-
-
-def _dates_by_article(news: NewsIndex) -> dict[str, tuple[str, ...]]:
-    dates: dict[str, set[str]] = {}
-    for chunk in news.current.chunks:
-        dates.setdefault(chunk.source, set()).update(chunk.dates)
-    return {source: tuple(found) for source, found in dates.items()}
 
 
 def create_router() -> Router:

@@ -38,6 +38,20 @@ def sources_html(articles: Sequence[Article], dates: Mapping[str, Sequence[str]]
     return split_messages(t(lang, "sources_header", n=len(articles)), lines)
 
 
+def sources_page_html(articles: Sequence[Article], dates: Mapping[str, Sequence[str]],
+                      lang: Lang, page: int, per_page: int) -> str:
+    """One page of /sources: its articles numbered among all, and which ones it shows."""
+    if len(articles) <= per_page:
+        return "\n\n".join(sources_html(articles, dates, lang))
+    first = page * per_page
+    shown = articles[first:first + per_page]
+    lines = [_source_line(first + n, article, dates.get(article.source, ()), lang)
+             for n, article in enumerate(shown, start=1)]
+    return "\n".join([t(lang, "sources_header", n=len(articles)), *lines,
+                      t(lang, "sources_page", first=first + 1, last=first + len(shown),
+                        total=len(articles))])
+
+
 def _source_line(number: int, article: Article, mentioned: Sequence[str], lang: Lang) -> str:
     title = shorten(article.title, _SOURCE_TITLE_CHARS) if article.title else ""
     if article.url:
