@@ -269,7 +269,39 @@ def _agents(sentence: str, recogniser: Recogniser, unit: str | None,
             merged[-1] = (merged[-1][0], candidate[1], "person", None)
         else:
             merged.append(candidate)
-    return merged
+    return [(s, e, kind, _nominative(sentence[s:e]) if kind == "person" else None)
+            for s, e, kind, _ in merged]
+
+
+def _nominative(names: str) -> str | None:
+    """People's names as the subject of a sentence: «Сергеем Лавровым» → «Сергей Лавров»,
+    «Джоанны Стингрей» → «Джоанна Стингрей» (the gender kept); a word with no name reading
+    stays as written. None when nothing changes."""
+    out = []
+    for word in re.split(r"(\s+)", names):
+        out.append(_name_nominative(word) if _CYRILLIC.search(word) else word)
+    joined = "".join(out)
+    return joined if joined != names else None
+
+
+def _name_nominative(word: str) -> str:
+    names = [p for p in _morph().parse(word.lower())
+             if any(tag in p.tag for tag in ("Name", "Surn", "Patr"))]
+    # a form that may already be the nominative («Евгения», «Раймон») is left as it is, and so
+    # is a prepositional reading: it is mostly a foreign name that does not decline («Саломе»)
+    if any("nomn" in p.tag for p in names) or (names and "loct" in names[0].tag):
+        return word
+    for parse in names:
+        if "sing" in parse.tag:
+            form = parse.inflect({"nomn", "sing"})
+            if form is None:
+                return word
+            nominative = str(form.word)
+            if nominative[:3] != word.lower()[:3]:  # not a form of this word: keep it
+                return word
+            return "-".join(p.capitalize() if o[:1].isupper() else p
+                            for p, o in zip(nominative.split("-"), word.split("-"), strict=False))
+    return word
 
 
 def _split_run(run: str, at: int) -> list[Candidate]:

@@ -1,7 +1,8 @@
 """The short answer as the reply's first line, in the reader's language.
 
 A date is written as the reader's language writes dates; a place in its dictionary form
-(«Куала-Лумпур», not «в Куала-Лумпуре»); for an English reader, a Russian duration or amount
+(«Куала-Лумпур», not «в Куала-Лумпуре») and people as the subject of a sentence («Сергей
+Лавров», not «Сергеем Лавровым»); for an English reader, a Russian duration or amount
 of money is put in English words («около 50 минут» → "about 50 minutes"). Anything else is
 shown as the article writes it (a name is a name in either language).
 """

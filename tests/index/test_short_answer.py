@@ -174,3 +174,16 @@ def test_who_is_a_person_unless_an_organisation_is_asked_for() -> None:
     org = short_answer(item(text, text), "who", stems("Какая компания основала SeeSaw?"),
                        recogniser=NATASHA, question="Какая компания основала SeeSaw?")
     assert org is not None and (org.text, org.kind) == ("BBC", "org")
+
+
+def test_people_are_shown_as_the_subject_of_a_sentence() -> None:
+    text = ("Госсекретарь встретился с Сергеем Лавровым и Марком Рубио, а позже с Саломе "
+            "Зурабишвили.")
+    short = short_answer(item(text, text), "who", stems("С кем встретился госсекретарь?"),
+                         recogniser=NATASHA)
+    assert short is not None and short.text == "Сергеем Лавровым и Марком Рубио"
+    assert short_answer_text(short, "ru") == "Сергей Лавров и Марк Рубио"
+    indeclinable = "Премьером станет Саломе Зурабишвили."
+    short = short_answer(item(indeclinable, indeclinable), "who", stems("Кто станет премьером?"),
+                         recogniser=NATASHA)
+    assert short is not None and short_answer_text(short, "ru") == "Саломе Зурабишвили"
