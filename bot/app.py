@@ -80,8 +80,8 @@ logger = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 256
 WEBHOOK_CHECK_SECONDS = 60.0
 # the command menu: for everyone, and in each admin's own chat also the admin commands
-USER_COMMANDS = ("ask", "help", "sources", "timeline", "start")
-ADMIN_COMMANDS = ("reindex", "stats")
+USER_COMMANDS = ("ask", "help", "sources", "timeline", "feeds", "start")
+ADMIN_COMMANDS = ("add", "remove", "reindex", "stats")
 # Telegram picks a menu by the user's language_code; these get the Russian one, as
 # bot.texts.user_lang answers them in Russian, and every other language the English default
 RUSSIAN_MENU_CODES = RUSSIAN_SPEAKING

@@ -410,6 +410,9 @@ COMMANDS: dict[Lang, dict[str, str]] = {
         "start": "About this bot",
         "reindex": "Rebuild the index from the articles folder (admins)",
         "stats": "Questions, answers and the index (admins)",
+        "feeds": "The followed news feeds; /feeds add|remove URL (admins)",
+        "add": "Add an article by its link: /add URL (admins)",
+        "remove": "Remove an article: /remove FILE (admins)",
     },
     "ru": {
         "ask": "Задать вопрос (в группах: /ask вопрос)",
@@ -419,6 +422,9 @@ COMMANDS: dict[Lang, dict[str, str]] = {
         "start": "Об этом боте",
         "reindex": "Перестроить индекс по папке статей (админы)",
         "stats": "Вопросы, ответы и индекс (админы)",
+        "feeds": "Новостные ленты; /feeds add|remove URL (админы)",
+        "add": "Добавить статью по ссылке: /add URL (админы)",
+        "remove": "Удалить статью: /remove ФАЙЛ (админы)",
     },
 }
 

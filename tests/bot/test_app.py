@@ -223,8 +223,10 @@ async def test_menus_per_language_and_admin_commands_only_for_admins() -> None:
     assert set(menus) == {(w, code) for w in ("everyone", "chat 42", "chat 43")
                           for code in languages}
     for code in languages:
-        assert menus[("everyone", code)] == ["ask", "help", "sources", "timeline", "start"]
-        assert menus[("chat 42", code)] == [*menus[("everyone", code)], "reindex", "stats"]
+        assert menus[("everyone", code)] == ["ask", "help", "sources", "timeline", "feeds",
+                                             "start"]
+        assert menus[("chat 42", code)] == [*menus[("everyone", code)], "add", "remove",
+                                            "reindex", "stats"]
         russian = code != ""
         for key in (("everyone", code), ("chat 42", code)):
             assert all(bool(re.search("[а-я]", d)) == russian for d in descriptions[key]), key
