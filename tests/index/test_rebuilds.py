@@ -1,6 +1,7 @@
 """Uploads and rebuilds as one transaction, and stopping a rebuild (issue 11, items 5 and 8).
 
-Real model and real files; the one-article corpus of tests/conftest.py keeps the many rebuilds here cheap.
+Real model and real files; the one-article corpus of tests/conftest.py keeps the many
+rebuilds here cheap.
 """
 
 from __future__ import annotations
