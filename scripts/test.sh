@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
-.venv/bin/ruff check bot index tests bench
+.venv/bin/ruff check bot index tests bench reader
 .venv/bin/mypy
 .venv/bin/hadolint Dockerfile
 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 .venv/bin/python -m pytest -q "$@"
