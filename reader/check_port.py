@@ -34,7 +34,7 @@ from .model import E5Encoder
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FACTRU = os.path.join(ROOT, "bench", "newsqa", "factru")
 
-_TR = dict(zip("абвгдеёзийклмнопрстуфхцыэ", "abvgdeeziyklmnoprstufhcye"))
+_TR = dict(zip("абвгдеёзийклмнопрстуфхцыэ", "abvgdeeziyklmnoprstufhcye", strict=True))
 _TR.update({"ж": "zh", "ч": "ch", "ш": "sh", "щ": "sch", "ю": "yu", "я": "ya", "ъ": "", "ь": "'"})
 
 ENGLISH = [
@@ -47,16 +47,39 @@ ENGLISH = [
     "The summit in Geneva ended without an agreement on gas prices.",
 ]
 ODD = [
-    "", " ", "   ", "\t\n", ".", "?!", "😀", "🚀🚀🚀 ракета", "\u200b", "\u00a0a\u00a0b", "ｆｕｌｌｗｉｄｔｈ ＡＢＣ １２３",
-    "e\u0301 й й", "①②③ ⅷ", "x\x01y\x7f", "https://example.com/a?b=1&c=2", "@user #хэштег", "—«»„“…",
-    "ß ﬁ ﬂ Æ", "中文 日本語 한국어", "العربية עברית", "\U0001F1F7\U0001F1FA флаг", "a" * 300,
-    "ааааааааааааааааааааааааааа", "1234567890" * 5, "3.14159 2,718 1 000 000 ₽ €5 $7", "tab\there  two  spaces",
+    "",
+    " ",
+    "   ",
+    "\t\n",
+    ".",
+    "?!",
+    "😀",
+    "🚀🚀🚀 ракета",
+    "\u200b",
+    "\u00a0a\u00a0b",
+    "ｆｕｌｌｗｉｄｔｈ ＡＢＣ １２３",
+    "e\u0301 й й",
+    "①②③ ⅷ",
+    "x\x01y\x7f",
+    "https://example.com/a?b=1&c=2",
+    "@user #хэштег",
+    "—«»„“…",
+    "ß ﬁ ﬂ Æ",
+    "中文 日本語 한국어",
+    "العربية עברית",
+    "\U0001f1f7\U0001f1fa флаг",
+    "a" * 300,
+    "ааааааааааааааааааааааааааа",
+    "1234567890" * 5,
+    "3.14159 2,718 1 000 000 ₽ €5 $7",
+    "tab\there  two  spaces",
 ]
 
 
 def load_sentences() -> tuple[list[str], list[str]]:
     files = sorted(glob.glob(os.path.join(FACTRU, "*.txt")))
-    arts, sents = [], []
+    arts: list[str] = []
+    sents: list[str] = []
     for f in files:
         with open(f, encoding="utf-8") as fh:
             t = fh.read()
@@ -87,41 +110,58 @@ def make_texts(n: int, seed: int = 0) -> list[tuple[str, str]]:
     for _ in range(n_long):
         k = rng.randint(2, 6)
         out.append(("long", "\n\n".join(rng.sample(arts, k))))
-    kinds = ["ru", "ru", "lower", "upper", "translit", "typo", "en", "numbers", "emoji", "spaces", "short"]
+    kinds = [
+        "ru",
+        "ru",
+        "lower",
+        "upper",
+        "translit",
+        "typo",
+        "en",
+        "numbers",
+        "emoji",
+        "spaces",
+        "short",
+    ]
     emo = ["😀", "🔥", "👍🏽", "❤️", "🇷🇺", "™", "©", "→"]
     while len(out) < n:
-        k = rng.choice(kinds)
+        kind = rng.choice(kinds)
         s = rng.choice(sents)
-        if k == "lower":
+        if kind == "lower":
             s = s.lower()
-        elif k == "upper":
+        elif kind == "upper":
             s = s.upper()
-        elif k == "translit":
+        elif kind == "translit":
             s = translit(s)
-        elif k == "typo":
+        elif kind == "typo":
             s = typo(s, rng)
-        elif k == "en":
-            s = rng.choice(ENGLISH).format(n=rng.randint(1, 99999), d="12 May 2024", y=rng.randint(1900, 2030))
-        elif k == "numbers":
+        elif kind == "en":
+            s = rng.choice(ENGLISH).format(
+                n=rng.randint(1, 99999), d="12 May 2024", y=rng.randint(1900, 2030)
+            )
+        elif kind == "numbers":
             s = f"{rng.randint(0, 10**9)} {s} {rng.random() * 1000:.3f}"
-        elif k == "emoji":
+        elif kind == "emoji":
             w = s.split()
             w.insert(rng.randrange(len(w) + 1), rng.choice(emo))
             s = " ".join(w) + rng.choice(emo)
-        elif k == "spaces":
+        elif kind == "spaces":
             s = "  " + s.replace(" ", rng.choice(["  ", "\t", " \n ", "\u00a0"])) + "   "
-        elif k == "short":
+        elif kind == "short":
             s = " ".join(s.split()[: rng.randint(1, 3)])
-        out.append((k, s))
+        out.append((kind, s))
     return out[:n] if n >= len(ODD) + n_long else out
 
 
 def cos_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1) + 1e-12)
+    c = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1) + 1e-12)
+    return np.asarray(c, dtype=np.float64)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out", "reader_port.json"))
@@ -146,14 +186,21 @@ def main(argv: list[str] | None = None) -> int:
         return out
 
     ref = c_embed(e5)
-    results: dict[str, object] = {"n_texts": len(strs), "kinds": {k: kinds.count(k) for k in sorted(set(kinds))}}
+    results: dict[str, object] = {
+        "n_texts": len(strs),
+        "kinds": {k: kinds.count(k) for k in sorted(set(kinds))},
+    }
 
     enc = E5Encoder(model).eval()
     tok = enc.tokenizer
-    counts_py = [tok.token_count(s, q) for s, q in zip(strs, isq)]
-    counts_c = [e5.token_count(s, q) for s, q in zip(strs, isq)]
-    agree = sum(a == b for a, b in zip(counts_py, counts_c))
-    bad = [(kinds[i], strs[i][:60], counts_py[i], counts_c[i]) for i in range(len(strs)) if counts_py[i] != counts_c[i]]
+    counts_py = [tok.token_count(s, q) for s, q in zip(strs, isq, strict=True)]
+    counts_c = [e5.token_count(s, q) for s, q in zip(strs, isq, strict=True)]
+    agree = sum(a == b for a, b in zip(counts_py, counts_c, strict=True))
+    bad = [
+        (kinds[i], strs[i][:60], counts_py[i], counts_c[i])
+        for i in range(len(strs))
+        if counts_py[i] != counts_c[i]
+    ]
     results["token_count_agree"] = f"{agree}/{len(strs)}"
     results["token_count_mismatches"] = bad[:10]
     results["max_tokens"] = max(counts_c)
@@ -170,15 +217,25 @@ def main(argv: list[str] | None = None) -> int:
 
     def stats(c: np.ndarray) -> dict[str, object]:
         worst = int(c.argmin())
-        per_kind = {k: round(float(c[[i for i in range(len(c)) if kinds[i] == k]].min()), 6) for k in sorted(set(kinds))}
-        return {"min": round(float(c.min()), 6), "median": round(float(np.median(c)), 6),
-                "share_ge_0.999": round(float((c >= 0.999).mean()), 4),
-                "worst": [kinds[worst], strs[worst][:60]], "min_by_kind": per_kind}
+        per_kind = {
+            k: round(float(c[[i for i in range(len(c)) if kinds[i] == k]].min()), 6)
+            for k in sorted(set(kinds))
+        }
+        return {
+            "min": round(float(c.min()), 6),
+            "median": round(float(np.median(c)), 6),
+            "share_ge_0.999": round(float((c >= 0.999).mean()), 4),
+            "worst": [kinds[worst], strs[worst][:60]],
+            "min_by_kind": per_kind,
+        }
 
     for aq in (False, True):
         t = time.time()
         c = cos_rows(torch_embed(aq), ref)
-        results["torch_vs_c" + ("_int8_acts" if aq else "")] = {**stats(c), "seconds": round(time.time() - t, 1)}
+        results["torch_vs_c" + ("_int8_acts" if aq else "")] = {
+            **stats(c),
+            "seconds": round(time.time() - t, 1),
+        }
 
     # write back the torch parameters and run that file in the C engine
     written = dict(model.tensors)
@@ -197,15 +254,28 @@ def main(argv: list[str] | None = None) -> int:
     results["seconds"] = round(time.time() - t0, 1)
 
     print(f"{'check':34} {'min':>9} {'median':>9}  note")
-    print(f"{'token count (py vs C)':34} {results['token_count_agree']:>19}  max {results['max_tokens']} tokens, "
-          f"{results['texts_over_512_tokens']} texts > 512")
-    for key, label in (("torch_vs_c", "cos torch fp32 vs C"), ("torch_vs_c_int8_acts", "cos torch int8-acts vs C"),
-                       ("written_back_in_c", "cos written file in C vs C")):
+    print(
+        f"{'token count (py vs C)':34} {results['token_count_agree']:>19}  "
+        f"max {results['max_tokens']} tokens, "
+        f"{results['texts_over_512_tokens']} texts > 512"
+    )
+    for key, label in (
+        ("torch_vs_c", "cos torch fp32 vs C"),
+        ("torch_vs_c_int8_acts", "cos torch int8-acts vs C"),
+        ("written_back_in_c", "cos written file in C vs C"),
+    ):
         r = results[key]
         assert isinstance(r, dict)
-        print(f"{label:34} {r['min']:>9.6f} {r['median']:>9.6f}  >=0.999: {r['share_ge_0.999']:.1%}")
-    print(f"{'written file == bundled bytes':34} {str(results['written_file_identical_bytes']):>19}  "
-          f"C embeddings identical: {results['written_back_in_c']['identical_floats']}")  # type: ignore[index]
+        print(
+            f"{label:34} {r['min']:>9.6f} {r['median']:>9.6f}  >=0.999: {r['share_ge_0.999']:.1%}"
+        )
+    same = results["written_file_identical_bytes"]
+    wb = results["written_back_in_c"]
+    assert isinstance(wb, dict)
+    print(
+        f"{'written file == bundled bytes':34} {same!s:>19}  "
+        f"C embeddings identical: {wb['identical_floats']}"
+    )
     if args.out:
         os.makedirs(os.path.dirname(args.out), exist_ok=True)
         with open(args.out, "w", encoding="utf-8") as f:

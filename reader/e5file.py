@@ -141,7 +141,7 @@ def read(path: str | os.PathLike[str]) -> E5File:
         raise E5FileError(f"{path}: not a usable E5S1 model file ({e})") from e
 
 
-def _parse(b: bytes) -> E5File:
+def _parse(b: bytes) -> E5File:  # noqa: PLR0915
     if len(b) < _HDR.size or b[:4] != MAGIC:
         raise ValueError("bad magic or truncated header")
     _, ver, H, NL, NH, FF, VOC, MAXP, TVS, eps, qk = _HDR.unpack_from(b, 0)
@@ -210,8 +210,19 @@ def write(model: E5File, path: str | os.PathLike[str]) -> None:
     """Write ``model`` as an E5S1 file, quantising to Q4_0 the tensors in ``model.q4``."""
     t = model.tokenizer
     out = bytearray()
-    out += _HDR.pack(MAGIC, model.version, model.hidden, model.layers, model.heads, model.ff,
-                     model.vocab, model.max_pos, model.type_vocab, model.eps, QK)
+    out += _HDR.pack(
+        MAGIC,
+        model.version,
+        model.hidden,
+        model.layers,
+        model.heads,
+        model.ff,
+        model.vocab,
+        model.max_pos,
+        model.type_vocab,
+        model.eps,
+        QK,
+    )
     n = len(t.pieces)
     blob = b"".join(t.pieces)
     offs = np.zeros(n + 1, dtype="<u4")
@@ -239,7 +250,7 @@ def write(model: E5File, path: str | os.PathLike[str]) -> None:
         out += struct.pack("<H", len(enc)) + enc + struct.pack("<BIQQ", dt, cnt, off, len(data))
         offsets.append(off)
         off = -(-(off + len(data)) // ALIGN) * ALIGN
-    for (_, _, _, data), o in zip(datas, offsets):
+    for (_, _, _, data), o in zip(datas, offsets, strict=True):
         out += b"\0" * (o - len(out)) + data
     tmp = os.fspath(path) + ".tmp"
     with open(tmp, "wb") as f:

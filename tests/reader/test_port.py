@@ -87,14 +87,14 @@ def test_truncated_file_is_rejected_naming_it(tmp_path, keep: int) -> None:
         data = f.read()
     bad = tmp_path / "cut.bin"
     bad.write_bytes(data[:keep])
-    with pytest.raises(e5file.E5FileError, match="cut.bin"):
+    with pytest.raises(e5file.E5FileError, match=r"cut\.bin"):
         e5file.read(bad)
 
 
 def test_missing_and_wrong_files_are_named(tmp_path) -> None:
-    with pytest.raises(e5file.E5FileError, match="nothere.bin"):
+    with pytest.raises(e5file.E5FileError, match=r"nothere\.bin"):
         e5file.read(tmp_path / "nothere.bin")
     wrong = tmp_path / "wrong.bin"
     wrong.write_bytes(b"GGUF" + b"\0" * 200)
-    with pytest.raises(e5file.E5FileError, match="wrong.bin"):
+    with pytest.raises(e5file.E5FileError, match=r"wrong\.bin"):
         e5file.read(wrong)
