@@ -70,6 +70,9 @@ def backoff_seconds(failures: int, base_minutes: int) -> float:
     return float(min(max(base_minutes, 1) * 60 * 2 ** max(failures - 1, 0), MAX_BACKOFF_SECONDS))
 
 
+_Validators = tuple[str | None, str | None]  # a feed's ETag and Last-Modified
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     extracted: Extracted
@@ -81,7 +84,8 @@ class _Entry:
 async def poll_feeds(news: NewsIndex, store: FeedStore, options: FetchOptions,
                      base_minutes: int = 30, force: bool = False) -> PollReport:
     """Poll every feed that is due (every one, with `force`) and add what is new in one
-    rebuild. The feed list is saved with each feed's new state whatever happens."""
+    rebuild. The feed list is saved with each feed's new state whatever happens; a feed
+    whose entries were not stored keeps its old validators, so they come again."""
     report = PollReport()
     feeds = store.load()
     now = time.time()
@@ -91,33 +95,46 @@ async def poll_feeds(news: NewsIndex, store: FeedStore, options: FetchOptions,
         known_urls.update(f.seen)
     pending: list[_Entry] = []
     polled: dict[str, Feed] = {}
+    validators: dict[str, _Validators] = {}
+    stored = False
     try:
         for feed in feeds:
             if force or feed.retry_at <= now:
                 polled[feed.url] = feed
-                pending += await _poll_one(feed, options, report, known_urls, known_hashes,
-                                           now, base_minutes)
+                entries, fresh = await _poll_one(feed, options, report, known_urls,
+                                                 known_hashes, now, base_minutes)
+                pending += entries
+                if fresh is not None:
+                    validators[feed.url] = fresh
         report.checked = len(polled)
         if pending:
             report.added = await asyncio.to_thread(_add_entries, news, pending)
+        stored = True
     finally:
+        # A feed's new ETag / Last-Modified is kept only once its entries are in the index:
+        # after a failed rebuild the next poll must not be answered 304 and lose them.
+        waiting = set() if stored else {e.feed.url for e in pending}
+        for url, (etag, last_modified) in validators.items():
+            if url not in waiting:
+                polled[url].etag, polled[url].last_modified = etag, last_modified
         _save_polled(store, polled)
     return report
 
 
 async def _poll_one(feed: Feed, options: FetchOptions, report: PollReport,
                     known_urls: set[str], known_hashes: set[str], now: float,
-                    base_minutes: int) -> list[_Entry]:
-    """The new articles of one feed; its state (health, validators, seen entries) updated."""
+                    base_minutes: int) -> tuple[list[_Entry], _Validators | None]:
+    """The new articles of one feed and its new validators (None after a 304 or a failure);
+    its health and the entries it needs no more are updated on `feed`."""
     try:
-        entries = await _read_feed(feed, options, report)
+        entries, fresh = await _read_feed(feed, options, report)
     except LinkRefused as exc:
         feed.failures += 1
         feed.error = str(exc)
         feed.retry_at = now + backoff_seconds(feed.failures, base_minutes)
         report.failed.append((feed.url, str(exc)))
         logger.warning("feed %s failed (%d in a row): %s", feed.url, feed.failures, exc)
-        return []
+        return [], None
     feed.failures, feed.error, feed.retry_at = 0, None, 0.0
     feed.checked = datetime.now(UTC).isoformat(timespec="seconds")
     out: list[_Entry] = []
@@ -141,7 +158,7 @@ async def _poll_one(feed: Feed, options: FetchOptions, report: PollReport,
         if extracted.published is None and day is not None:
             extracted = replace(extracted, published=day)
         out.append(_Entry(extracted, feed, key, digest))
-    return out
+    return out, fresh
 
 
 def _add_entries(news: NewsIndex, entries: list[_Entry]) -> list[Stored]:
@@ -158,15 +175,14 @@ def _add_entries(news: NewsIndex, entries: list[_Entry]) -> list[Stored]:
 
 
 async def _read_feed(feed: Feed, options: FetchOptions, report: PollReport
-                     ) -> list[tuple[str, str | None]]:
+                     ) -> tuple[list[tuple[str, str | None]], _Validators | None]:
     page = await fetch(feed.url, options, feed.etag, feed.last_modified)
     if page.not_modified:
         report.not_modified += 1
-        return []
+        return [], None
     title, entries = await asyncio.to_thread(parse_feed, page.body)
     feed.title = title or feed.title
-    feed.etag, feed.last_modified = page.etag, page.last_modified
-    return entries
+    return entries, (page.etag, page.last_modified)
 
 
 async def _article(link: str, options: FetchOptions) -> Extracted:

@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.settings import Settings
+from index.errors import ReindexInProgress
 from index.feeds.polling import backoff_seconds, parse_feed, poll_feeds
 from index.feeds.store import Feed, FeedStore
 from index.links.fetching import FetchOptions
@@ -125,3 +126,27 @@ def test_the_feed_list_survives_a_restart_and_the_command_line_manages_it(
     assert main(["feeds", "remove", feed_url], restarted) == 0
     assert FeedStore(writable_news.index_dir).load() == []
     assert main(["feeds", "remove", feed_url], restarted) == 1
+
+
+async def test_a_failed_rebuild_keeps_the_entries_for_the_next_poll(
+        site: Site, writable_news: NewsIndex, tmp_path: Path) -> None:
+    store = FeedStore(tmp_path)
+    store.add(site.url("/feed.rss"))
+    writable_news._take_rebuild_lock(ReindexInProgress())  # an upload is rebuilding the index
+    try:
+        with pytest.raises(ReindexInProgress):
+            await poll_feeds(writable_news, store, LOCAL)
+    finally:
+        writable_news._release_rebuild_lock()
+    [feed] = store.load()
+    # the feed was read, but its validators are not kept: a 304 next time would lose the entries
+    assert feed.checked is not None and feed.etag is None and feed.last_modified is None
+    assert feed.added == 0 and not feed.seen
+    assert not any(p.name.startswith(("dw.com", "reuters.com"))
+                   for p in writable_news.seeds_dir.iterdir())
+
+    report = await poll_feeds(writable_news, store, LOCAL)
+    assert report.not_modified == 0 and len(report.added) == 3
+    [feed] = store.load()
+    assert feed.etag == '"v1"' and feed.added == 3
+    assert (await poll_feeds(writable_news, store, LOCAL)).not_modified == 1
