@@ -1,10 +1,9 @@
 """Fetching a web page for the corpus: http(s) only, a time limit, a size cap, a bounded
-number of redirects, and no private, loopback, link-local or reserved address (checked again
-at every redirect) unless the settings allow them."""
+number of redirects, and no private, loopback, link-local or reserved address unless the
+settings allow them: checked in the very lookup aiohttp connects with, at every redirect."""
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import logging
 import socket
@@ -12,6 +11,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import ThreadedResolver
 
 from index.errors import NewsIndexError
 
@@ -70,27 +71,54 @@ def check_url(url: str) -> str:
     return url
 
 
-async def resolve(host: str) -> list[str]:
-    """The addresses `host` resolves to (a seam: tests give a host a public address)."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    return [str(info[4][0]) for info in infos]
+def refusal(host: str, address: str) -> str | None:
+    """Why the bot must not connect to `address` (found for `host`): it is loopback, private,
+    link-local, reserved or multicast; None for a public address. (A seam: a test lets a
+    local host stand for a public one.)"""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is loopback too
+    if ip.is_global and not ip.is_multicast:
+        return None
+    return f"{host} is a private or local address ({ip}); the bot fetches only public pages"
 
 
-async def check_address(url: str, allow_private: bool) -> None:
-    """LinkRefused when the URL's host resolves to an address the bot must not reach:
-    loopback, private, link-local, reserved or multicast."""
-    if allow_private:
-        return
+class PublicResolver(AbstractResolver):
+    """aiohttp's name lookup, refusing any host with a non-public address. The check sits in
+    the lookup aiohttp connects with, so the address checked is the address connected to: a
+    name that answers differently the second time (DNS rebinding) cannot slip past it."""
+
+    def __init__(self) -> None:
+        self._lookup = ThreadedResolver()
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        try:
+            found = await self._lookup.resolve(host, port, family)
+        except OSError as exc:
+            raise LinkRefused(f"the host {host} could not be found "
+                              f"({exc.strerror or exc})") from None
+        for result in found:
+            reason = refusal(host, result["host"])
+            if reason:
+                raise LinkRefused(reason)
+        return found
+
+    async def close(self) -> None:
+        await self._lookup.close()
+
+
+def check_literal(url: str, allow_private: bool) -> None:
+    """LinkRefused for a URL whose host is a non-public IP address written out: aiohttp
+    connects to those without a lookup, so the resolver never sees them."""
     host = urlsplit(url).hostname or ""
     try:
-        addresses = await resolve(host)
-    except OSError as exc:
-        raise LinkRefused(f"the host {host} could not be found ({exc.strerror or exc})") from None
-    for text in addresses:
-        address = ipaddress.ip_address(text.split("%", 1)[0])
-        if not address.is_global or address.is_multicast:
-            raise LinkRefused(f"{host} is a private or local address ({address}); the bot "
-                              "fetches only public pages")
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return  # a name: PublicResolver checks what it resolves to
+    reason = None if allow_private else refusal(host, host)
+    if reason:
+        raise LinkRefused(reason)
 
 
 async def fetch(url: str, options: FetchOptions, etag: str | None = None,
@@ -108,10 +136,13 @@ async def fetch(url: str, options: FetchOptions, etag: str | None = None,
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     timeout = aiohttp.ClientTimeout(total=options.timeout)
+    # no DNS cache: every connection is looked up, and checked, afresh
+    connector = (aiohttp.TCPConnector() if options.allow_private else
+                 aiohttp.TCPConnector(resolver=PublicResolver(), use_dns_cache=False))
     try:
-        async with aiohttp.ClientSession(timeout=timeout) as session:
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             for _ in range(options.max_redirects + 1):
-                await check_address(url, options.allow_private)
+                check_literal(url, options.allow_private)
                 async with session.get(url, headers=headers, allow_redirects=False) as response:
                     if response.status in (301, 302, 303, 307, 308):
                         location = response.headers.get("Location")

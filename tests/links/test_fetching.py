@@ -5,6 +5,7 @@ a login wall, redirects to private addresses, schemes other than http(s))."""
 from __future__ import annotations
 
 import re
+import socket
 
 import pytest
 
@@ -76,12 +77,9 @@ async def test_a_private_address_is_refused_by_default(site: Site) -> None:
 async def test_a_redirect_to_a_private_address_is_refused(
         site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     # "localhost" stands for a public site here; 127.0.0.1, where it redirects, is private
-    real = fetching.resolve
-
-    async def resolve(host: str) -> list[str]:
-        return ["93.184.216.34"] if host == "localhost" else await real(host)
-
-    monkeypatch.setattr(fetching, "resolve", resolve)
+    real = fetching.refusal
+    monkeypatch.setattr(fetching, "refusal", lambda host, address: (
+        None if host == "localhost" else real(host, address)))
     port = site.base.rsplit(":", 1)[1]
     before = site.hits.get("/reuters", 0)
     start = f"http://localhost:{port}/redirect-private?to={site.url('/reuters')}"
@@ -89,6 +87,58 @@ async def test_a_redirect_to_a_private_address_is_refused(
         await fetch(start, FetchOptions(timeout=2.0))
     assert site.hits["/redirect-private"] >= 1  # the public page was asked ...
     assert site.hits.get("/reuters", 0) == before  # ... the private one never
+
+
+class StandInDNS:
+    """The system's name lookup for `host` (socket.getaddrinfo, which aiohttp's resolver
+    asks), answering from a list, one answer per lookup: a rebinding DNS server."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, host: str, answers: list[str]) -> None:
+        self.host, self.answers, self.lookups = host, answers, 0
+        real = socket.getaddrinfo
+
+        def getaddrinfo(name: object, port: object, *args: object, **kwargs: object) -> object:
+            if name != self.host:
+                return real(name, port, *args, **kwargs)  # type: ignore[arg-type]
+            address = self.answers[min(self.lookups, len(self.answers) - 1)]
+            self.lookups += 1
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, int(str(port or 0))))]
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+async def test_a_name_that_resolves_to_a_private_address_is_refused(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    dns = StandInDNS(monkeypatch, "news.example", ["127.0.0.1"])
+    port = site.base.rsplit(":", 1)[1]
+    before = site.hits.get("/reuters", 0)
+    with pytest.raises(LinkRefused, match=r"news\.example is a private or local address "
+                                          r"\(127\.0\.0\.1\)"):
+        await fetch(f"http://news.example:{port}/reuters", FetchOptions(timeout=2.0))
+    assert dns.lookups == 1 and site.hits.get("/reuters", 0) == before
+    # with ALLOW_PRIVATE_URLS the same name is fetched
+    page = await fetch(f"http://news.example:{port}/reuters", LOCAL)
+    assert page.status == 200 and site.hits["/reuters"] == before + 1
+
+
+async def test_dns_rebinding_cannot_reach_a_private_address(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    # public when checked, private when connected: a check apart from the connection's own
+    # lookup would pass and then connect to 127.0.0.1; the check in that lookup cannot
+    dns = StandInDNS(monkeypatch, "rebind.example", ["93.184.216.34", "127.0.0.1"])
+    port = site.base.rsplit(":", 1)[1]
+    before = site.hits.get("/reuters", 0)
+    with pytest.raises(LinkRefused):  # (the public address is unreachable from the tests)
+        await fetch(f"http://rebind.example:{port}/reuters", FetchOptions(timeout=1.0))
+    assert dns.lookups == 1  # one lookup, the one the connection used
+    assert site.hits.get("/reuters", 0) == before
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "[::1]", "[::ffff:127.0.0.1]", "10.1.2.3",
+                                  "169.254.169.254", "0.0.0.0"])
+async def test_a_private_address_written_out_is_refused(host: str) -> None:
+    with pytest.raises(LinkRefused, match="private or local address"):
+        await fetch(f"http://{host}/latest/meta-data", FetchOptions(timeout=1.0))
 
 
 async def test_a_conditional_get_is_answered_304(site: Site) -> None:
