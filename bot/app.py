@@ -66,8 +66,9 @@ from bot.services import build_news_index
 from bot.settings import Settings
 from bot.stats import BotStats
 from bot.texts import COMMANDS, RUSSIAN_SPEAKING
+from index.building import meta_kept
 from index.errors import NewsIndexError
-from index.reading import is_sidecar, listed_name, sha256_of
+from index.reading import is_sidecar, listed_name, read_sidecar, sha256_of
 from index.service import NewsIndex
 from index.types import Lang
 
@@ -234,7 +235,8 @@ async def prepare_index(news: NewsIndex) -> None:
 
 
 def corpus_changed(news: NewsIndex) -> bool:
-    """Whether the files in SEEDS_DIR differ from those the current index was built from."""
+    """Whether the files in SEEDS_DIR differ from those the current index was built from:
+    an article's text, or the metadata beside it."""
     current = news.current
     if not news.seeds_dir.is_dir():
         logger.warning("%s does not exist; serving the index as it is", news.seeds_dir)
@@ -246,11 +248,14 @@ def corpus_changed(news: NewsIndex) -> bool:
     if present != known:
         return True
     for name, article in current.articles.items():
+        path = news.seeds_dir / name
         try:
-            if sha256_of((news.seeds_dir / name).read_bytes()) != article.sha256:
+            if sha256_of(path.read_bytes()) != article.sha256:
                 return True
         except OSError:
             return True
+        if not meta_kept(article, read_sidecar(path)):
+            return True  # its .meta.json was edited, the text left as it was
     return False
 
 

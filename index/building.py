@@ -97,7 +97,7 @@ def prepare_articles(
     for raw in raw_files:
         old = reuse.get(raw.name)
         if (previous is not None and old is not None and old[0].sha256 == raw.sha256
-                and _meta_kept(old[0], raw.meta)):
+                and meta_kept(old[0], raw.meta)):
             articles.append(old[0])
             contexts[raw.name] = previous.contexts.get(raw.name, "")
             continue
@@ -115,7 +115,7 @@ def prepare_articles(
     return articles, contexts, skipped
 
 
-def _meta_kept(article: Article, meta: dict[str, str] | None) -> bool:
+def meta_kept(article: Article, meta: dict[str, str] | None) -> bool:
     """Whether an indexed article still carries what its sidecar says (a sidecar edited on
     its own, the text unchanged, must be read again)."""
     if meta is None:

@@ -74,6 +74,32 @@ async def test_start_up_reindexes_a_changed_corpus(writable_news: NewsIndex) -> 
     assert not corpus_changed(writable_news)
 
 
+async def test_start_up_reindexes_an_article_whose_metadata_alone_was_edited(
+        writable_news: NewsIndex) -> None:
+    article = writable_news.seeds_dir / "bridge.txt"
+    article.write_text("В Казани открыли новый мост через Волгу. Его длина составляет три "
+                       "километра, движение по нему будет круглосуточным.\n", encoding="utf-8")
+    sidecar = writable_news.seeds_dir / "bridge.meta.json"
+    meta = {"url": "https://kazan.example/most", "title": "Мост через Волгу",
+            "outlet": "Казанский вестник", "published": "2025-05-06"}
+    sidecar.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    writable_news.reindex()
+    assert writable_news.current.articles["bridge.txt"].title == "Мост через Волгу"
+    assert not corpus_changed(writable_news)
+
+    # the editor fixes the title and the date beside the article; its text stays as it was
+    meta |= {"title": "Новый мост через Волгу открыт", "published": "2025-05-05"}
+    sidecar.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    assert corpus_changed(writable_news)
+    restarted = NewsIndex(writable_news.seeds_dir, writable_news.index_dir,
+                          writable_news.embedder)
+    await prepare_index(restarted)
+    fixed = restarted.current.articles["bridge.txt"]
+    assert (fixed.title, fixed.published) == ("Новый мост через Волгу открыт", "2025-05-05")
+    assert restarted.current.generation != writable_news.current.generation
+    assert not corpus_changed(restarted)
+
+
 def test_dispatchers_can_be_built_again_and_again(seed_news: NewsIndex, tmp_path: Path) -> None:
     settings = make_settings(seed_news.seeds_dir, seed_news.index_dir)
     first = create_dispatcher(settings)
