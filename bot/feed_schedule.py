@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 
+from bot.jobs import in_background_thread
 from bot.settings import Settings
 from index.errors import NewsIndexError
 from index.feeds.polling import poll_feeds
@@ -41,8 +42,10 @@ async def poll_on_schedule(news: NewsIndex, settings: Settings,
         await asyncio.sleep(delay)
         delay = settings.feed_poll_minutes * 60.0
         try:
+            # in the rebuild thread uploads use, at low priority and outside the search
+            # pool, so that a poll's extraction and rebuild never hold up a question
             report = await poll_feeds(news, store, settings.fetch_options(),
-                                      settings.feed_poll_minutes)
+                                      settings.feed_poll_minutes, offload=in_background_thread)
         except NewsIndexError as exc:  # e.g. a reindex was running: the next poll retries
             logger.warning("feed poll skipped: %s", exc)
             continue

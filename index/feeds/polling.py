@@ -9,9 +9,10 @@ import asyncio
 import calendar
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from index.feeds.store import Feed, FeedStore
 from index.links.extraction import Extracted, extract_page
@@ -23,6 +24,19 @@ logger = logging.getLogger(__name__)
 
 MAX_NEW_PER_FEED = 50  # entries fetched from one feed in one poll (a first poll of a busy feed)
 MAX_BACKOFF_SECONDS = 24 * 3600
+
+T = TypeVar("T")
+
+
+class Offload(Protocol):
+    """Where a poll's CPU work runs (parsing, extraction, the rebuild): the bot passes the
+    low-priority thread uploads rebuild in, so that questions never wait for a poll."""
+
+    def __call__(self, fn: Callable[..., T], /, *args: Any) -> Awaitable[T]: ...
+
+
+async def _to_thread(fn: Callable[..., T], /, *args: Any) -> T:
+    return await asyncio.to_thread(fn, *args)
 
 
 @dataclass(slots=True)
@@ -82,7 +96,8 @@ class _Entry:
 
 
 async def poll_feeds(news: NewsIndex, store: FeedStore, options: FetchOptions,
-                     base_minutes: int = 30, force: bool = False) -> PollReport:
+                     base_minutes: int = 30, force: bool = False,
+                     offload: Offload = _to_thread) -> PollReport:
     """Poll every feed that is due (every one, with `force`) and add what is new in one
     rebuild. The feed list is saved with each feed's new state whatever happens; a feed
     whose entries were not stored keeps its old validators, so they come again."""
@@ -102,13 +117,13 @@ async def poll_feeds(news: NewsIndex, store: FeedStore, options: FetchOptions,
             if force or feed.retry_at <= now:
                 polled[feed.url] = feed
                 entries, fresh = await _poll_one(feed, options, report, known_urls,
-                                                 known_hashes, now, base_minutes)
+                                                 known_hashes, now, base_minutes, offload)
                 pending += entries
                 if fresh is not None:
                     validators[feed.url] = fresh
         report.checked = len(polled)
         if pending:
-            report.added = await asyncio.to_thread(_add_entries, news, pending)
+            report.added = await offload(_add_entries, news, pending)
         stored = True
     finally:
         # A feed's new ETag / Last-Modified is kept only once its entries are in the index:
@@ -123,11 +138,12 @@ async def poll_feeds(news: NewsIndex, store: FeedStore, options: FetchOptions,
 
 async def _poll_one(feed: Feed, options: FetchOptions, report: PollReport,
                     known_urls: set[str], known_hashes: set[str], now: float,
-                    base_minutes: int) -> tuple[list[_Entry], _Validators | None]:
+                    base_minutes: int, offload: Offload
+                    ) -> tuple[list[_Entry], _Validators | None]:
     """The new articles of one feed and its new validators (None after a 304 or a failure);
     its health and the entries it needs no more are updated on `feed`."""
     try:
-        entries, fresh = await _read_feed(feed, options, report)
+        entries, fresh = await _read_feed(feed, options, report, offload)
     except LinkRefused as exc:
         feed.failures += 1
         feed.error = str(exc)
@@ -144,7 +160,7 @@ async def _poll_one(feed: Feed, options: FetchOptions, report: PollReport,
             continue
         known_urls.add(key)
         try:
-            extracted = await _article(link, options)
+            extracted = await _article(link, options, offload)
         except LinkRefused as exc:
             feed.remember(key)  # (a page that is no article now is not tried every poll)
             report.refused.append((link, str(exc)))
@@ -174,20 +190,20 @@ def _add_entries(news: NewsIndex, entries: list[_Entry]) -> list[Stored]:
     return stored
 
 
-async def _read_feed(feed: Feed, options: FetchOptions, report: PollReport
+async def _read_feed(feed: Feed, options: FetchOptions, report: PollReport, offload: Offload
                      ) -> tuple[list[tuple[str, str | None]], _Validators | None]:
     page = await fetch(feed.url, options, feed.etag, feed.last_modified)
     if page.not_modified:
         report.not_modified += 1
         return [], None
-    title, entries = await asyncio.to_thread(parse_feed, page.body)
+    title, entries = await offload(parse_feed, page.body)
     feed.title = title or feed.title
     return entries, (page.etag, page.last_modified)
 
 
-async def _article(link: str, options: FetchOptions) -> Extracted:
+async def _article(link: str, options: FetchOptions, offload: Offload) -> Extracted:
     page = await fetch(link, options)
-    return await asyncio.to_thread(extract_page, page)
+    return await offload(extract_page, page)
 
 
 def _save_polled(store: FeedStore, polled: dict[str, Feed]) -> None:
