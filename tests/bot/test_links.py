@@ -4,6 +4,7 @@ message edited as the work goes on. Others are refused, and nothing changes on d
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,3 +103,20 @@ async def test_a_non_admin_cannot_add_and_nothing_changes(admin: Harness, site: 
 async def test_add_without_a_link_explains(admin: Harness) -> None:
     await admin.feed(message_update("/add", user_id=ADMIN_ID))
     assert "/add https://example.org/news/1" in admin.texts()[0]
+
+
+async def test_an_added_links_citation_shows_title_outlet_date_and_link(admin: Harness,
+                                                                       site: Site) -> None:
+    await admin.feed(message_update(f"/add {site.url('/reuters')}", user_id=ADMIN_ID))
+    await admin.feed(message_update("Who won at the SAG awards?", user_id=ADMIN_ID))
+    answer = admin.texts()[-1]
+    check_telegram_html(answer)
+    # the page's own metadata, kept beside the article, is what the reader sees cited
+    [sidecar] = [n for n in seeds_of(admin) if n.startswith("reuters.com_")
+                 and n.endswith(".meta.json")]
+    meta = json.loads(seeds_of(admin)[sidecar])
+    assert meta["published"] == "2020-01-20" and meta["outlet"] == "Reuters"
+    assert ('Source: <a href="https://www.reuters.com/article/us-awards-sag-idUSKBN1ZI0EH">'
+            "&#x27;Parasite&#x27; scores historic upset at SAG awards, boosting Oscar chances"
+            "</a> — Reuters, 20 January 2020\n") in answer
+    assert f"<code>{sidecar.removesuffix('.meta.json')}.txt</code>" in answer
