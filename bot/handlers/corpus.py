@@ -15,10 +15,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.filters import IsAdmin
 from bot.handlers.admin import refuse
 from bot.jobs import StatusMessage, edit_status, in_background_thread
-from bot.render.catalog import sources_page_html
+from bot.render.catalog import page_of, sources_page_html
 from bot.texts import t, user_lang
 from index.errors import NewsIndexError
-from index.links.storing import remove_article
+from index.links.storing import page_authors, remove_article
 from index.service import NewsIndex
 from index.types import Lang
 
@@ -46,7 +46,9 @@ def sources_page(news: NewsIndex, page: int, lang: Lang
     articles = news.articles()
     pages = max(1, -(-len(articles) // PER_PAGE))
     page = min(max(page, 0), pages - 1)
-    text = sources_page_html(articles, _dates_by_article(news), lang, page, PER_PAGE)
+    authors = page_authors(news.seeds_dir, [a.source for a in page_of(articles, page,
+                                                                       PER_PAGE)])
+    text = sources_page_html(articles, _dates_by_article(news), lang, page, PER_PAGE, authors)
     if pages == 1:
         return text, None
     row = []

@@ -9,6 +9,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from index.errors import BadSeedFile, ReindexInProgress
 from index.links.extraction import Extracted
-from index.reading import sidecar_of
+from index.reading import read_sidecar, sidecar_of
 from index.service import AddResult, NewsIndex
 from index.types import BuildReport
 
@@ -128,6 +129,17 @@ def add_many(news: NewsIndex, items: list[tuple[Extracted, str | None]]
         elif not replaced:
             _remove_files(news.seeds_dir / name)
     return stored, report
+
+
+def page_authors(seeds_dir: Path, names: Iterable[str]) -> dict[str, str]:
+    """The author each named article's page gave, from the metadata beside it (the index
+    keeps no authors: they answer no question, but a reader of /sources wants them)."""
+    authors = {}
+    for name in names:
+        meta = read_sidecar(seeds_dir / name)
+        if meta and meta.get("author"):
+            authors[name] = meta["author"]
+    return authors
 
 
 def remove_article(news: NewsIndex, name: str) -> BuildReport:

@@ -3,6 +3,7 @@ confirmation button. Anyone else is refused, and nothing changes on disk."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -45,6 +46,25 @@ async def test_sources_come_in_pages(admin: Harness) -> None:
     assert "Articles 11–15 of 15" in edited["text"] and "11. " in edited["text"]
     [back] = admin.buttons(edited)
     assert back["callback_data"] == SourcesPage(page=0).pack()
+
+
+async def test_sources_show_the_author_a_page_named(admin: Harness) -> None:
+    news = admin.services.news
+    (news.seeds_dir / "sag.txt").write_text(
+        "'Parasite' wins at the SAG awards\n\nSouth Korean thriller Parasite was the upset "
+        "winner at the Screen Actors Guild awards on Sunday.\n", encoding="utf-8")
+    (news.seeds_dir / "sag.meta.json").write_text(json.dumps({
+        "url": "https://www.reuters.com/article/us-awards-sag-idUSKBN1ZI0EH",
+        "title": "'Parasite' scores historic upset at SAG awards", "outlet": "Reuters",
+        "author": "Jill Serjeant", "published": "2020-01-20"}), encoding="utf-8")
+    news.reindex()
+    await admin.feed(message_update("/sources", user_id=USER_ID))
+    [sent] = admin.sent("sendMessage")
+    check_telegram_html(sent["text"])
+    assert ("&#x27;Parasite&#x27; scores historic upset at SAG awards</a> (Reuters, "
+            "Jill Serjeant, 20 January 2020) — <code>sag.txt</code>") in sent["text"]
+    # the seed articles have no metadata file: no author, as before
+    assert sent["text"].count("Jill Serjeant") == 1
 
 
 async def test_an_admin_removes_an_article_after_confirming(admin: Harness) -> None:
