@@ -162,8 +162,11 @@ async def _poll_one(feed: Feed, options: FetchOptions, report: PollReport,
         try:
             extracted = await _article(link, options, offload)
         except LinkRefused as exc:
-            feed.remember(key)  # (a page that is no article now is not tried every poll)
             report.refused.append((link, str(exc)))
+            if exc.transient:  # tried again next poll, which must not be answered 304
+                fresh = None
+            else:  # (a page that is no article now is not tried every poll)
+                feed.remember(key)
             continue
         digest = content_hash(extracted.text)
         if digest in known_hashes:

@@ -23,7 +23,12 @@ MAX_REDIRECTS = 5
 
 
 class LinkRefused(NewsIndexError):
-    """A link that gave no article: the message says why, in one line; nothing was written."""
+    """A link that gave no article: the message says why, in one line; nothing was written.
+    `transient` when trying again later may work (a timeout, a 5xx, a lost connection)."""
+
+    def __init__(self, reason: str, transient: bool = False) -> None:
+        super().__init__(reason)
+        self.transient = transient
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +158,11 @@ async def fetch(url: str, options: FetchOptions, etag: str | None = None,
                     return await _read(url, response, options.max_bytes)
             raise LinkRefused(f"too many redirects (more than {options.max_redirects})")
     except TimeoutError:
-        raise LinkRefused(f"the site did not answer within {options.timeout:g} s") from None
+        raise LinkRefused(f"the site did not answer within {options.timeout:g} s",
+                          transient=True) from None
     except aiohttp.ClientError as exc:
         raise LinkRefused(f"the page could not be fetched ({type(exc).__name__}: "
-                          f"{exc})") from None
+                          f"{exc})", transient=True) from None
 
 
 async def _read(url: str, response: aiohttp.ClientResponse, max_bytes: int) -> Page:
@@ -167,7 +173,8 @@ async def _read(url: str, response: aiohttp.ClientResponse, max_bytes: int) -> P
         return Page(url, 304, b"", content_type, None, etag, last_modified)
     if not 200 <= response.status < 300:
         raise LinkRefused(f"the site answered {response.status} {response.reason or ''}"
-                          .rstrip() + f" for {url}")
+                          .rstrip() + f" for {url}",
+                          transient=response.status >= 500 or response.status in (408, 429))
     declared = response.content_length
     if declared is not None and declared > max_bytes:
         raise LinkRefused(f"the page is too large ({declared:,} bytes; the limit is "

@@ -150,3 +150,23 @@ async def test_a_failed_rebuild_keeps_the_entries_for_the_next_poll(
     [feed] = store.load()
     assert feed.etag == '"v1"' and feed.added == 3
     assert (await poll_feeds(writable_news, store, LOCAL)).not_modified == 1
+
+
+async def test_an_entry_whose_site_is_down_is_tried_again_and_a_gone_one_is_not(
+        site: Site, writable_news: NewsIndex, tmp_path: Path) -> None:
+    store = FeedStore(tmp_path)
+    store.add(site.url("/flaky.rss"))
+    hits = {path: site.hits.get(path, 0) for path in ("/error", "/missing")}
+    report = await poll_feeds(writable_news, store, LOCAL)
+    assert [s.name.split("_")[0] for s in report.added] == ["dw.com"]
+    assert sorted(reason.split(" for ")[0] for _, reason in report.refused) == [
+        "the site answered 404 Not Found", "the site answered 503 Service Unavailable"]
+    [feed] = store.load()
+    assert canonical_url(site.url("/missing")) in feed.seen  # gone: not asked again
+    assert canonical_url(site.url("/error")) not in feed.seen  # down: asked next time ...
+    assert feed.etag is None  # ... so the feed is not asked "changed since?"
+
+    again = await poll_feeds(writable_news, store, LOCAL)
+    assert again.not_modified == 0 and not again.added
+    assert site.hits["/error"] == hits["/error"] + 2
+    assert site.hits["/missing"] == hits["/missing"] + 1

@@ -130,6 +130,12 @@ def _app(site: Site) -> web.Application:
             return web.Response(body=site.rss(), content_type="application/rss+xml",
                                 headers={"ETag": etag,
                                          "Last-Modified": "Mon, 06 Sep 2010 00:01:00 GMT"})
+        if path == "/flaky.rss":  # an entry whose site is down now, one that is gone
+            etag = '"f1"'
+            if request.headers.get("If-None-Match") == etag:
+                return web.Response(status=304, headers={"ETag": etag})
+            return web.Response(body=site.rss(["/error", "/missing", "/dw"]),
+                                content_type="application/rss+xml", headers={"ETag": etag})
         if path == "/dups.rss":  # one story under two links
             return web.Response(body=site.rss(["/russian", "/russian-meta"]),
                                 content_type="application/rss+xml")
