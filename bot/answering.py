@@ -17,9 +17,10 @@ from bot.cache import TtlLru
 from bot.inline_gate import Admission, InlineGate
 from bot.search_pool import SearchPool, Shed
 from bot.stats import BotStats
+from index.language import corpus_language
 from index.question_text import normalize_question
 from index.service import NewsIndex
-from index.types import Answer, Article, Chunk
+from index.types import Answer, Article, Chunk, Lang
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,10 @@ class Answerer:
         self.per_page = per_page
         self.max_question_chars = max_question_chars
         self.inline_budget = inline_budget
-        self._questions: TtlLru[str, str] = TtlLru(QUESTION_MEMORY, QUESTION_TTL)
+        # a remembered question and the language its replies are in
+        self._questions: TtlLru[str, tuple[str, Lang | None]] = TtlLru(QUESTION_MEMORY,
+                                                                     QUESTION_TTL)
+        self._corpus_lang: tuple[str, Lang] | None = None
         self._inline: TtlLru[tuple[str, str], Answer] = TtlLru(INLINE_CACHE_SIZE, INLINE_CACHE_TTL)
         self._inflight: dict[tuple[str, str], asyncio.Task[tuple[Answer, str]]] = {}
         # which inline queries may search: per user, before any CPU is spent
@@ -111,28 +115,40 @@ class Answerer:
 
     # -- questions and pages ------------------------------------------------------------------
 
-    async def ask(self, question: str) -> Page:
-        """The first page of the answer to a new question (cut to size, not refused)."""
+    @property
+    def corpus_lang(self) -> Lang:
+        """The language most articles are in (worked out once per index generation)."""
+        current = self.news.current
+        if self._corpus_lang is None or self._corpus_lang[0] != current.generation:
+            lang = corpus_language(a.text for a in current.articles.values())
+            self._corpus_lang = (current.generation, lang)
+        return self._corpus_lang[1]
+
+    async def ask(self, question: str, lang: Lang | None = None) -> Page:
+        """The first page of the answer to a new question (cut to size, not refused), its
+        replies in `lang` (bot.texts.reply_lang; the question's own when None)."""
         question = normalize_question(question)
         cut_to = None
         if len(question) > self.max_question_chars:
             question = question[: self.max_question_chars]
             cut_to = self.max_question_chars
         token = secrets.token_urlsafe(6)
-        self._questions.put(token, question)
+        self._questions.put(token, (question, lang))
         started = time.perf_counter()
-        page = await self._page(question, token, 0, cut_to)
+        page = await self._page(question, lang, token, 0, cut_to)
         self.stats.record_question(time.perf_counter() - started, page.answer.found)
         return page
 
     async def more(self, token: str, number: int) -> Page | None:
         """Page `number` of a remembered question; None when it was forgotten."""
-        question = self._questions.get(token)
-        if question is None:
+        remembered = self._questions.get(token)
+        if remembered is None:
             return None
-        return await self._page(question, token, number, None)
+        question, lang = remembered
+        return await self._page(question, lang, token, number, None)
 
-    async def _page(self, question: str, token: str, number: int, cut_to: int | None) -> Page:
+    async def _page(self, question: str, lang: Lang | None, token: str, number: int,
+                    cut_to: int | None) -> Page:
         start = number * self.per_page
         # one item beyond the page tells whether there is a next one
         answer, generation = await self.pool.question(
@@ -140,7 +156,8 @@ class Answerer:
         )
         items = answer.items[start : start + self.per_page]
         return Page(
-            answer=replace(answer, items=items),
+            # every page of one reply in one language (the engine's is the question's)
+            answer=replace(answer, items=items, lang=lang or answer.lang),
             number=number,
             first_number=start + 1,
             has_more=len(answer.items) > start + self.per_page and number + 1 < MAX_PAGES,

@@ -21,15 +21,18 @@ _TAG = r"^[0-9a-f]{8}$"
 _MAX_CHUNK_ID = 10_000_000
 
 
+# a button carries the language of the reply it sits under: its own reply is in that one too
 class MoreResults(CallbackData, prefix="more"):
     q: str = Field(pattern=_TOKEN)
     gen: str = Field(pattern=_TAG)
     page: int = Field(ge=1, lt=MAX_PAGES)
+    lang: Lang = "ru"
 
 
 class FullPassage(CallbackData, prefix="full"):
     gen: str = Field(pattern=_TAG)
     chunk: int = Field(ge=0, le=_MAX_CHUNK_ID)
+    lang: Lang = "ru"
 
 
 class UploadChoice(CallbackData, prefix="upl"):
@@ -47,10 +50,11 @@ def answer_keyboard(page: Page, lang: Lang) -> InlineKeyboardMarkup | None:
     for offset, item in enumerate(items):
         text = (t(lang, "full_button_one") if len(items) == 1 and page.number == 0
                 else t(lang, "full_button", n=page.first_number + offset))
-        builder.button(text=text, callback_data=FullPassage(gen=page.tag, chunk=item.chunk_id))
+        builder.button(text=text, callback_data=FullPassage(gen=page.tag, chunk=item.chunk_id,
+                                                          lang=lang))
     builder.adjust(2)
     if page.has_more:
-        more = MoreResults(q=page.token, gen=page.tag, page=page.number + 1)
+        more = MoreResults(q=page.token, gen=page.tag, page=page.number + 1, lang=lang)
         builder.row(InlineKeyboardButton(text=t(lang, "more_button"), callback_data=more.pack()))
     return builder.as_markup()
 

@@ -7,7 +7,7 @@ from aiogram.types import Message, ReplyParameters
 from bot.answering import Answerer, Page
 from bot.keyboards import answer_keyboard
 from bot.render.pages import page_html
-from bot.texts import t, user_lang
+from bot.texts import reply_lang, t
 
 
 def reply_to(message: Message) -> ReplyParameters:
@@ -27,10 +27,12 @@ async def send_page(message: Message, page: Page, *, reply: bool,
 async def answer_question(message: Message, question: str, answerer: Answerer, *,
                           reply: bool) -> None:
     """Answer `question` (asked in `message`), or say how to ask when it is empty."""
+    # the question's language, then the user's, then the articles': for every part of the
+    # reply and the button replies under it
+    lang = reply_lang(question, message.from_user, answerer.corpus_lang)
     if not any(ch.isalnum() for ch in question):
-        lang = user_lang(message.from_user, question)
         await message.answer(t(lang, "empty"),
                              reply_parameters=reply_to(message) if reply else None)
         return
-    page = await answerer.ask(question)
+    page = await answerer.ask(question, lang)
     await send_page(message, page, reply=reply)

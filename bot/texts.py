@@ -25,7 +25,7 @@ from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_skeleton
 
-from index.language import detect_language
+from index.language import detect_language, script_language
 from index.types import Lang
 
 if TYPE_CHECKING:
@@ -102,6 +102,8 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "full_button": "📄 Full passage {n}",
         "full_button_one": "📄 Full passage",
         "passage_source": "Source: {files}",
+        "foreign_script": "<i>I read questions in Russian and English; ask in one of them "
+                          "for the best answer.</i>",
         "updated_since": (
             "<i>The articles were updated since your question; these results come from "
             "the updated index.</i>"
@@ -281,6 +283,8 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "full_button": "📄 Полный фрагмент {n}",
         "full_button_one": "📄 Полный фрагмент",
         "passage_source": "Источник: {files}",
+        "foreign_script": "<i>Я читаю вопросы по-русски и по-английски; спросите на одном "
+                          "из этих языков, и ответ будет точнее.</i>",
         "updated_since": (
             "<i>Статьи обновились после вашего вопроса; эти результаты — из обновлённого "
             "индекса.</i>"
@@ -490,6 +494,27 @@ def format_date(iso: str, lang: Lang) -> str:
         return iso
     # CLDR keeps «г.» with its year by a narrow no-break space, which some fonts lack
     return str(_babel_date(day, "long", locale=_LOCALES[lang])).replace("\u202f", "\u00a0")
+
+
+def reply_lang(question: str, user: User | None, corpus: Lang = "ru") -> Lang:
+    """The language of the reply to `question`, and of the button replies under it: the
+    question's own (English for one in neither Russian nor English: the bot's words exist only
+    in these two), else the user's Telegram language, else the articles' language."""
+    lang = script_language(question)
+    if lang is not None:
+        return lang
+    if any(ch.isalpha() for ch in question):
+        return "en"  # Arabic, Chinese, …: English is the likelier one to be read
+    code = (user.language_code or "") if user else ""
+    if code:
+        return "ru" if code.split("-")[0].lower() in RUSSIAN_SPEAKING else "en"
+    return corpus
+
+
+def foreign_script(question: str) -> bool:
+    """Whether `question` is written in a script other than Cyrillic and Latin (the reply then
+    says which languages the bot reads)."""
+    return script_language(question) is None and any(ch.isalpha() for ch in question)
 
 
 def user_lang(user: User | None, text: str | None = None) -> Lang:

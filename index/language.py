@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -82,6 +83,23 @@ def detect_language(text: str, default: Lang = "ru") -> Lang:
     if cyr >= lat:
         return "ru"
     return "ru" if is_transliterated(text) else "en"
+
+
+def script_language(text: str) -> Lang | None:
+    """The language of a text written in Cyrillic or Latin letters (`detect_language`); None
+    for a text with no such letters (digits and signs only, or another script: Arabic, Chinese)."""
+    if not _CYRILLIC.search(text) and not _LATIN.search(text):
+        return None
+    return detect_language(text)
+
+
+def corpus_language(texts: Iterable[str], sample: int = 400) -> Lang:
+    """The language most of `texts` are written in, judged by the start of each (Russian when
+    there are none, or as many Russian as English)."""
+    counts = {"ru": 0, "en": 0}
+    for text in texts:
+        counts[detect_language(text[:sample])] += 1
+    return "en" if counts["en"] > counts["ru"] else "ru"
 
 
 def is_transliterated(text: str) -> bool:

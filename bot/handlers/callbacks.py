@@ -22,7 +22,7 @@ _SEARCHING = {"throttle": True}
 
 async def more_results(callback: CallbackQuery, callback_data: MoreResults,
                        answerer: Answerer, bot: Bot) -> None:
-    lang = user_lang(callback.from_user)
+    lang = callback_data.lang
     page = await answerer.more(callback_data.q, callback_data.page)
     if page is None or callback.message is None:
         await callback.answer(t(lang, "expired"), show_alert=True)
@@ -46,7 +46,7 @@ async def more_results(callback: CallbackQuery, callback_data: MoreResults,
 
 async def full_passage(callback: CallbackQuery, callback_data: FullPassage,
                        answerer: Answerer, bot: Bot) -> None:
-    lang = user_lang(callback.from_user)
+    lang = callback_data.lang
     passage = answerer.passage(callback_data.gen, callback_data.chunk)
     if passage is None or callback.message is None:
         await callback.answer(t(lang, "expired"), show_alert=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from aiogram import Router
 from aiogram.types import InlineQuery, InlineQueryResultUnion
@@ -10,7 +11,7 @@ from aiogram.types import InlineQuery, InlineQueryResultUnion
 from bot.answering import Answerer
 from bot.render.inline import inline_hint, inline_results
 from bot.settings import Settings
-from bot.texts import user_lang
+from bot.texts import reply_lang, user_lang
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ async def inline_query(query: InlineQuery, answerer: Answerer, settings: Setting
     if answer is None:
         results = [inline_hint(user_lang(query.from_user, text))]
     else:
-        results = list(inline_results(answer, result.tag))
+        lang = reply_lang(text, query.from_user, answerer.corpus_lang)
+        results = list(inline_results(replace(answer, lang=lang), result.tag))
     # a stand-in from a shorter query must not stick in Telegram's cache
     cache_time = settings.inline_cache_seconds if result.fresh and answer is not None else 0
     await query.answer(results, cache_time=cache_time)

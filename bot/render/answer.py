@@ -234,9 +234,10 @@ def _unclear(answer: Answer, style: Style) -> str:
 
 def _found(answer: Answer, window: Window, style: Style, excerpt: int | None,
            shown: int, whole_answer: bool = True) -> str:
+    # one numbering per item: a page of one item is named by its heading («Result 2 of 2:»)
     blocks = [
-        item_block(item, window.first_number + i, answer.lang, style, excerpt,
-                   whole_answer=whole_answer)
+        item_block(item, window.first_number + i if shown > 1 else None, answer.lang, style,
+                   excerpt, whole_answer=whole_answer)
         for i, item in enumerate(answer.items[:shown])
     ]
     return "\n\n".join([heading(answer, window, style, shown), *blocks])
@@ -266,7 +267,7 @@ def _not_found(answer: Answer, style: Style, limit: int | None) -> str:
 
 def _related_blocks(items: Sequence[AnswerItem], lang: Lang, style: Style,
                     excerpt: int | None) -> list[str]:
-    return [item_block(item, i, lang, style, excerpt, related=True)
+    return [item_block(item, i if len(items) > 1 else None, lang, style, excerpt, related=True)
             for i, item in enumerate(items, start=1)]
 
 

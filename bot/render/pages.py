@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.answering import Page, Passage
 from bot.render.answer import Window, answer_html
 from bot.render.markup import TELEGRAM_LIMIT, clip, code, link, shorten
-from bot.texts import Markup, escape, t
+from bot.texts import Markup, escape, foreign_script, t
 from index.types import Lang
 
 _TITLE_CHARS = 300
@@ -15,6 +15,8 @@ def page_html(page: Page, updated_since: bool = False) -> str:
     """The message for one page of an answer, with a note if the question was cut or the
     index changed since the question was asked."""
     notes = []
+    if foreign_script(page.answer.question):
+        notes.append(t(page.answer.lang, "foreign_script"))
     if page.cut_to is not None:
         notes.append(t(page.answer.lang, "cut", n=page.cut_to))
     if updated_since:

@@ -170,8 +170,8 @@ def document_update(name: str, file_id: str, size: int, *, user_id: int = ADMIN_
 
 
 def callback_update(data: str, *, user_id: int = USER_ID, chat_id: int | None = None,
-                    message_id: int = 777, markup: dict[str, Any] | None = None
-                    ) -> dict[str, Any]:
+                    message_id: int = 777, markup: dict[str, Any] | None = None,
+                    language_code: str | None = "en") -> dict[str, Any]:
     origin = message("an answer", chat_id=user_id if chat_id is None else chat_id,
                      user_id=BOT_ID, message_id=message_id)
     origin["from"] = BOT_USER
@@ -179,7 +179,7 @@ def callback_update(data: str, *, user_id: int = USER_ID, chat_id: int | None = 
         origin["reply_markup"] = markup
     return {
         "update_id": next(_update_ids),
-        "callback_query": {"id": f"cq{next(_update_ids)}", "from": user(user_id),
+        "callback_query": {"id": f"cq{next(_update_ids)}", "from": user(user_id, language_code),
                            "chat_instance": "ci", "message": origin, "data": data},
     }
 

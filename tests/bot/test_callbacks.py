@@ -23,7 +23,7 @@ async def test_full_passage_shows_the_whole_chunk_with_its_source(
     harness: Harness, seed_news: NewsIndex
 ) -> None:
     data = await _first_passage_button(harness)
-    chunk = seed_news.current.chunks[int(data.rsplit(":", 1)[1])]
+    chunk = seed_news.current.chunks[int(data.split(":")[2])]
     await harness.feed(callback_update(data, message_id=4321))
     passage = harness.sent("sendMessage")[1]
     check_telegram_html(passage["text"])
@@ -69,6 +69,8 @@ async def test_more_results_after_a_reindex_still_work_and_say_so(
     "full:0123abcd:-1",
     "full:0123abcd:99999999999",
     "full:0123abcd:1:extra",
+    "full:0123abcd:1:ru:extra",
+    "more:AAAAAAAA:0123abcd:1:de",
     "more:AAAAAAAA:0123abcd:0",
     "more:AAAAAAAA:0123abcd:1000",
     "more:<script>:0123abcd:1",
@@ -87,6 +89,6 @@ async def test_a_valid_looking_but_unknown_passage_is_expired_not_an_error(
     harness: Harness
 ) -> None:
     tag = harness.services.answerer.current_tag
-    await harness.feed(callback_update(f"full:{tag}:9999999"))
+    await harness.feed(callback_update(f"full:{tag}:9999999:en"))
     [answered] = harness.sent("answerCallbackQuery")
     assert "expired" in answered["text"]
