@@ -9,38 +9,47 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
+from bot.answering import Answerer
 from bot.handlers.corpus import sources_page
 from bot.render.catalog import help_html, start_html
 from bot.render.timeline import timeline_html
 from bot.settings import Settings
-from bot.texts import user_lang
-from index.language import detect_language
+from bot.texts import reply_lang
 from index.service import NewsIndex
+from index.types import Lang
 
 logger = logging.getLogger(__name__)
 
-async def start(message: Message, bot: Bot) -> None:
-    lang = user_lang(message.from_user, message.text)
+
+def _lang(message: Message, answerer: Answerer, words: str = "") -> Lang:
+    # the command's own name ("/sources") says nothing of the user's language: their words
+    # after it, then their Telegram language, then the articles' (Russian dates beside
+    # Russian titles)
+    return reply_lang(words, message.from_user, answerer.corpus_lang)
+
+
+async def start(message: Message, bot: Bot, answerer: Answerer) -> None:
+    lang = _lang(message, answerer)
     me = await bot.me()
     await message.answer(start_html(lang, me.username or ""))
 
 
-async def show_help(message: Message, bot: Bot, news: NewsIndex) -> None:
-    lang = user_lang(message.from_user, message.text)
+async def show_help(message: Message, bot: Bot, news: NewsIndex, answerer: Answerer) -> None:
+    lang = _lang(message, answerer)
     me = await bot.me()
     await message.answer(help_html(news.articles(), lang, me.username or ""))
 
 
-async def sources(message: Message, news: NewsIndex) -> None:
-    lang = user_lang(message.from_user, message.text)
+async def sources(message: Message, news: NewsIndex, answerer: Answerer) -> None:
+    lang = _lang(message, answerer)
     text, markup = sources_page(news, 0, lang)  # (pages turn in bot/handlers/corpus.py)
     await message.answer(text, reply_markup=markup)
 
 
 async def timeline(message: Message, command: CommandObject, news: NewsIndex,
-                   settings: Settings) -> None:
+                   settings: Settings, answerer: Answerer) -> None:
     topic = " ".join((command.args or "").split())[: settings.max_question_chars] or None
-    lang = detect_language(topic) if topic else user_lang(message.from_user, message.text)
+    lang = _lang(message, answerer, topic or "")
     events = await asyncio.to_thread(news.timeline, topic)
     await message.answer(timeline_html(events, lang, topic))
 

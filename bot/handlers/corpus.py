@@ -29,6 +29,7 @@ PER_PAGE = 10
 
 class SourcesPage(CallbackData, prefix="src"):
     page: int
+    lang: Lang = "ru"  # the first page's: every page of the list in one language
 
 
 class RemoveChoice(CallbackData, prefix="rm"):
@@ -53,17 +54,17 @@ def sources_page(news: NewsIndex, page: int, lang: Lang
         return text, None
     row = []
     if page > 0:
-        row.append(InlineKeyboardButton(text="◀", callback_data=SourcesPage(page=page - 1)
-                                        .pack()))
+        row.append(InlineKeyboardButton(text="◀", callback_data=SourcesPage(page=page - 1,
+                                                                          lang=lang).pack()))
     if page < pages - 1:
-        row.append(InlineKeyboardButton(text="▶", callback_data=SourcesPage(page=page + 1)
-                                        .pack()))
+        row.append(InlineKeyboardButton(text="▶", callback_data=SourcesPage(page=page + 1,
+                                                                          lang=lang).pack()))
     return text, InlineKeyboardMarkup(inline_keyboard=[row])
 
 
 async def turn_page(callback: CallbackQuery, callback_data: SourcesPage, bot: Bot,
                     news: NewsIndex) -> None:
-    lang = user_lang(callback.from_user)
+    lang = callback_data.lang
     await callback.answer()
     if callback.message is None:
         return

@@ -39,13 +39,13 @@ async def test_sources_come_in_pages(admin: Harness) -> None:
     check_telegram_html(sent["text"])
     assert "Articles 1–10 of 15" in sent["text"] and "10. " in sent["text"]
     [forward] = admin.buttons(sent)
-    assert forward["callback_data"] == SourcesPage(page=1).pack()
+    assert forward["callback_data"] == SourcesPage(page=1, lang="en").pack()
 
     await admin.feed(callback_update(forward["callback_data"], user_id=USER_ID))
     [edited] = admin.sent("editMessageText")
     assert "Articles 11–15 of 15" in edited["text"] and "11. " in edited["text"]
     [back] = admin.buttons(edited)
-    assert back["callback_data"] == SourcesPage(page=0).pack()
+    assert back["callback_data"] == SourcesPage(page=0, lang="en").pack()
 
 
 async def test_sources_show_the_author_a_page_named(admin: Harness) -> None:

@@ -89,3 +89,20 @@ async def test_a_page_of_several_items_numbers_each_once(harness: Harness) -> No
     numbers = re.findall(r"(?m)^(\d+)\. ", text)
     assert len(numbers) >= 2 and numbers == [str(n) for n in range(1, len(numbers) + 1)]
     assert not re.search(r"(?m)^Results? \d", text)  # the heading counts, it does not number
+
+
+async def test_sources_dates_follow_the_users_language(harness: Harness) -> None:
+    await harness.feed(message_update("/sources", language_code="ru"))
+    await harness.feed(message_update("/sources", language_code=None))
+    await harness.feed(message_update("/sources", language_code="en"))
+    russian, unknown, english = harness.texts()
+    # 004 was published on 10 July 2025 (Reuters)
+    assert "10 июля 2025\u00a0г." in russian and "July" not in russian
+    assert "10 июля 2025\u00a0г." in unknown  # no language_code: the articles are Russian
+    assert "10 July 2025" in english and "июля" not in english
+    assert russian.startswith("<b>Проиндексированные статьи")
+
+    # a page turned keeps the list's language, whatever the user's client says
+    await harness.feed(callback_update("src:0:ru", language_code="en"))
+    [turned] = harness.sent("editMessageText")
+    assert "10 июля 2025\u00a0г." in turned["text"]
