@@ -17,6 +17,7 @@ from bot.cache import TtlLru
 from bot.inline_gate import Admission, InlineGate
 from bot.search_pool import SearchPool, Shed
 from bot.stats import BotStats
+from index.headlines import cited_by_headline
 from index.language import corpus_language
 from index.question_text import normalize_question
 from index.service import NewsIndex
@@ -169,10 +170,11 @@ class Answerer:
     def _answer_sync(self, question: str, limit: int | None = None) -> tuple[Answer, str]:
         """The answer and the generation it came from (a reindex may swap the index between)."""
         while True:
-            before = self.news.current.generation
+            current = self.news.current
             answer = self.news.answer(question, limit)
-            if self.news.current.generation == before:
-                return answer, before
+            if self.news.current.generation == current.generation:
+                # an article with no title line is cited by outlet and date, not by a sentence
+                return cited_by_headline(answer, current.articles), current.generation
 
     # -- passages --------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from bot.render.timeline import timeline_plain
 from bot.services import build_news_index
 from bot.settings import Settings, describe_errors
 from index.errors import NewsIndexError
+from index.headlines import cited_by_headline
 from index.language import detect_language
 from index.question_text import normalize_question
 from index.service import NewsIndex
@@ -187,7 +188,8 @@ def _ask(news: NewsIndex, questions: Iterable[str], as_json: bool, out: TextIO,
         else:
             if i:
                 out.write("\n" + "-" * 40 + "\n")
-            out.write(answer_plain(answer, Window(has_more=has_more)) + "\n")
+            cited = cited_by_headline(answer, news.current.articles)
+            out.write(answer_plain(cited, Window(has_more=has_more)) + "\n")
         out.flush()
     news.save_words()  # the next `ask` need not embed this run's English words again
     return 0

@@ -174,7 +174,8 @@ def citation(item: AnswerItem, lang: Lang, style: Style = HTML, *, dated: bool =
         what = style.link(url, named)
     elif title:
         what = style.t(lang, "quoted", title=title)
-    details = [item.outlet] if item.outlet and item.outlet != named else []
+    # the outlet, unless the link already shows it (an article with no headline: by outlet)
+    details = [item.outlet] if item.outlet and not (url and named == item.outlet) else []
     if dated and item.published:
         details.append(format_date(item.published, lang))
     if details:

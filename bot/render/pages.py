@@ -6,6 +6,7 @@ from bot.answering import Page, Passage
 from bot.render.answer import Window, answer_html
 from bot.render.markup import TELEGRAM_LIMIT, clip, code, link, shorten
 from bot.texts import Markup, escape, foreign_script, t
+from index.headlines import is_headline
 from index.types import Lang
 
 _TITLE_CHARS = 300
@@ -31,7 +32,8 @@ def passage_html(passage: Passage, lang: Lang) -> str:
     file it comes from. A chunk that opens with the title does not repeat it."""
     article = passage.article
     text = passage.chunk.text
-    title = article.title if article else ""
+    # (a first sentence standing in for a title is the passage's own start: not repeated)
+    title = article.title if article and is_headline(article) else ""
     head = ""
     if title:
         title = shorten(title, _TITLE_CHARS)

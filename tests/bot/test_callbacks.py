@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from index.headlines import is_headline
 from index.service import NewsIndex
 from tests.bot.conftest import Harness, HarnessFactory
 from tests.bot.fakes import callback_update, message_update
@@ -29,8 +30,10 @@ async def test_full_passage_shows_the_whole_chunk_with_its_source(
     check_telegram_html(passage["text"])
     assert f"<code>{chunk.source}</code>" in passage["text"]
     assert chunk.text.split(".")[0] in passage["text"]
-    title = seed_news.current.articles[chunk.source].title
-    assert passage["text"].startswith("<b>") and passage["text"].count(title) == 1
+    article = seed_news.current.articles[chunk.source]
+    # a headline opens it in bold; a first sentence standing in for one stays the text's start
+    assert passage["text"].startswith("<b>") == is_headline(article)
+    assert passage["text"].count(article.title) == 1
     assert '"message_id":4321' in passage["reply_parameters"].replace(" ", "")
     assert harness.sent("answerCallbackQuery")
 
