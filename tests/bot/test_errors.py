@@ -19,7 +19,7 @@ async def test_an_unexpected_error_is_logged_and_apologised_for(
     answerer = harness.services.answerer
     real_ask = answerer.ask
 
-    async def broken(question: str) -> object:
+    async def broken(question: str, lang: object = None) -> object:
         raise RuntimeError("boom: secret internals")
 
     monkeypatch.setattr(answerer, "ask", broken)
@@ -39,7 +39,7 @@ async def test_an_unexpected_error_is_logged_and_apologised_for(
 async def test_a_domain_error_is_told_in_its_own_words(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def not_built(question: str) -> object:
+    async def not_built(question: str, lang: object = None) -> object:
         raise IndexNotBuilt("data/<index>")
 
     monkeypatch.setattr(harness.services.answerer, "ask", not_built)
@@ -55,7 +55,7 @@ async def test_a_failing_button_gets_an_apology_in_the_chat(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(harness.services.answerer, "passage", broken)
-    await harness.feed(callback_update(f"full:{harness.services.answerer.current_tag}:1"))
+    await harness.feed(callback_update(f"full:{harness.services.answerer.current_tag}:1:en"))
     assert harness.texts()[0].startswith("Sorry, something went wrong")
     assert harness.sent("answerCallbackQuery")  # the button stops spinning
 
