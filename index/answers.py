@@ -11,8 +11,10 @@ import numpy.typing as npt
 from index.dates import find_dates
 from index.embedders import Embedder
 from index.events import (
+    DateBasis,
     HitEvent,
     compatible,
+    date_basis,
     dates_disagree,
     event_kind,
     hit_event,
@@ -189,7 +191,9 @@ def assemble_answer(
     short = (short_answer(items[0], asked, query_stems, event_date=event_date, unit=unit,
                           recogniser=recogniser, question=question)
              if items and asked in params.typed else None)
-    return Answer(question, lang, items, event_date, disagreements, asks=asked, short=short)
+    basis = _date_basis(shown, event_date, events)
+    return Answer(question, lang, items, event_date, disagreements, asks=asked, short=short,
+                  date_basis=basis)
 
 
 def _rank(
@@ -375,7 +379,9 @@ def _rank_groups(
     for group in groups:
         date = _group_date(group, events)
         ordered.append(sorted(group, key=lambda h: (
-            when and events[h.chunk_id].stated and events[h.chunk_id].date == date, h.score),
+            # a passage whose article dates it itself leads one dated by a sibling report
+            when and events[h.chunk_id].stated and events[h.chunk_id].date == date
+            and not events[h.chunk_id].lent, h.score),
             reverse=True))
     return sorted(ordered, key=group_score, reverse=True)
 
@@ -385,6 +391,17 @@ def _group_date(group: list[Hit], events: dict[int, HitEvent]) -> str | None:
     full date where any member states one, else the day and month."""
     dates = [d for h in group if (d := events[h.chunk_id].date)]
     return next((d for d in dates if not d.startswith("--")), dates[0] if dates else None)
+
+
+def _date_basis(groups: list[list[Hit]], event_date: str | None,
+                events: dict[int, HitEvent]) -> DateBasis | None:
+    """Where the event date's year came from, in the report that holds it: the passage that
+    states the date, else its lead."""
+    group = next((g for g in groups if _group_date(g, events) == event_date), None)
+    if group is None:
+        return None
+    hit = next((h for h in group if events[h.chunk_id].date == event_date), group[0])
+    return date_basis(hit.chunk, event_date)
 
 
 def _event_date(groups: list[list[Hit]], events: dict[int, HitEvent]) -> str | None:

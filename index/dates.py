@@ -1,8 +1,9 @@
 """Dates in news text: find them (Russian and English forms) and resolve them to full ISO dates.
 
 News rarely writes the year: "15 февраля", "в субботу, 15 февраля", "12 February". The year
-comes from the article itself, never from other articles (a corpus spans years: another
-article's 15 February may be 1945 or 2014): its own context first (a dated photo caption or
+comes from the article itself, never from unrelated articles (a corpus spans years: another
+article's 15 February may be 1945 or 2014; only a report of the same event lends one,
+index/events.py): its own context first (a dated photo caption or
 teaser line that cleaning set aside, a full date in the text), then the weekday checked
 against the years the article names. A news story mostly reports what has happened, so among
 equally near years the past one wins. With no basis the year stays unknown: "--02-15".
@@ -18,8 +19,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
-# what a date's year was taken from; "none": the article gives no basis, the year stays unknown
-Basis = Literal["explicit", "article", "weekday", "none"]
+# what a date's year was taken from; "none": the article gives no basis, the year stays unknown;
+# "event": another report of the same event gave it (index/events.py, lend_event_years)
+Basis = Literal["explicit", "article", "weekday", "event", "none"]
 
 # each month's Russian stem, in calendar order (questions.py finds months by them too)
 RU_MONTH_STEMS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
@@ -95,10 +97,12 @@ class ResolvedDate:
 @dataclass(frozen=True, slots=True)
 class ArticleDates:
     """The resolved dates of one article, in text order, and its publication date (ISO), if
-    the article vouches for one."""
+    the article vouches for one; `lent`: its dates whose year another report of the same
+    event gave."""
 
     mentions: tuple[ResolvedDate, ...]
     published: str | None = None
+    lent: tuple[str, ...] = ()
 
     def in_span(self, start: int, end: int) -> tuple[str, ...]:
         """ISO dates mentioned within text[start:end], first mention order, no repeats."""

@@ -18,9 +18,12 @@ from typing import Literal
 from index.chunking import split_sentences
 from index.dates import (
     ArticleDates,
+    ResolvedDate,
     as_date,
     chunk_mentions,
     find_dates,
+    parse_iso,
+    resolve_article,
     resolve_corpus,
     same_day,
 )
@@ -47,6 +50,15 @@ _LEAD_CHARS = 1500
 # two reports of one event whose dates differ by at most this disagree; further apart, they
 # are two events
 DISAGREEMENT_DAYS = 3
+# reports in two articles are one event when they share this many people (besides the kind
+# and the day): one shared name is too little to tell a call of Лавров's from another
+_EVENT_CAST = 2
+# year lending runs again while it dates more reports (A dates B's call, B then dates its
+# background call, which dates C's): a chain this long is the most a corpus has shown
+_LENDING_ROUNDS = 4
+# where an answer's date got its year: written with it, the article's own anchor, or a
+# sibling report of the same event
+DateBasis = Literal["stated", "article", "event"]
 _NUMBER = re.compile(r"(?<![\d.,:])(\d+(?:[.,]\d+)?)\s+([A-Za-zА-Яа-яЁё]+)")
 
 
@@ -80,6 +92,7 @@ class HitEvent:
     people: frozenset[str]
     stated: bool  # the passage itself states the date (not taken from the article's headline)
     sentence: str  # the sentence that tells it
+    lent: bool = False  # the date's year came from another report of the event
 
 
 def _names_in(names: NameTable, text: str) -> frozenset[str]:
@@ -122,11 +135,13 @@ def annotate_events(
 ) -> tuple[list[Article], list[Chunk]]:
     """Resolve the dates of every article from its own text: ISO dates on each chunk, and on
     each article its headline event's date and its publication date (the date its caption,
-    dateline or own full dates point to). Other articles never lend an article a date."""
+    dateline or own full dates point to). Another article lends a year only to a report of
+    the same event (`lend_event_years`); the publication date stays the article's own."""
     # an article's `published` on the way in is what its page stated (or, for an article
     # reused from the previous build, what was resolved then: the same anchor again)
-    resolved = resolve_corpus({a.source: a.text for a in articles}, contexts,
-                              {a.source: a.published for a in articles if a.published})
+    stated = {a.source: a.published for a in articles if a.published}
+    resolved = resolve_corpus({a.source: a.text for a in articles}, contexts, stated)
+    resolved = lend_event_years(articles, contexts, stated, resolved, names)
     out_articles: list[Article] = []
     for article in articles:
         dates = resolved.get(article.source)
@@ -136,9 +151,113 @@ def annotate_events(
     out_chunks = []
     for chunk in chunks:
         dates = resolved.get(chunk.source)
-        out_chunks.append(replace(chunk, dates=dates.in_span(chunk.start, chunk.end)
-                                  if dates else ()))
+        in_span = dates.in_span(chunk.start, chunk.end) if dates else ()
+        out_chunks.append(replace(chunk, dates=in_span,
+                                  lent=tuple(d for d in in_span if dates and d in dates.lent)))
     return out_articles, out_chunks
+
+
+@dataclass(frozen=True, slots=True)
+class _DatedReport:
+    """A dated sentence of an article: the event it tells, as far as the sentence does."""
+
+    source: str
+    iso: str
+    kind: EventKind
+    people: frozenset[str]
+
+
+def _dated_reports(article: Article, dates: ArticleDates, names: NameTable
+                   ) -> list[_DatedReport]:
+    """The article's dated sentences that name their kind and at least two people (a
+    sentence that names no one is about the people of the title: «Их беседа состоялась…»)."""
+    title_people = _names_in(names, article.title)
+    out = []
+    for start, end in split_sentences(article.text):
+        sentence = article.text[start:end]
+        people = _names_in(names, sentence)
+        if not names.people_in(sentence):
+            people = people | title_people
+        for mention in dates.mentions:
+            if not start <= mention.start < end:
+                continue
+            kind = event_kind(sentence, mention.start - start)
+            if kind is not None and len(people) >= _EVENT_CAST:
+                out.append(_DatedReport(article.source, mention.iso, kind, people))
+    return out
+
+
+def lend_event_years(
+    articles: list[Article],
+    contexts: Mapping[str, str],
+    stated: Mapping[str, str],
+    resolved: dict[str, ArticleDates],
+    names: NameTable,
+) -> dict[str, ArticleDates]:
+    """Give a year-less date the year that another report of the same event holds: the same
+    kind, the same day and month, and at least two of the same people. When the reports with
+    a year disagree on it, none is lent. The article is then dated from that date as from an
+    anchor of its own, its other year-less dates included; what got a year this way is
+    marked `lent`. Articles about other events (other people, kinds or days) lend nothing."""
+    by_source = {a.source: a for a in articles}
+    out = dict(resolved)
+    for _ in range(_LENDING_ROUNDS):
+        reports = {s: _dated_reports(by_source[s], d, names)
+                   for s, d in out.items() if s in by_source}
+        dated = [r for rs in reports.values() for r in rs if not r.iso.startswith("--")]
+        changed = False
+        for source, own in reports.items():
+            anchor = _lent_anchor(own, dated)
+            if anchor is None:
+                continue
+            article = by_source[source]
+            again = resolve_article(article.text, contexts.get(source, ""), anchor)
+            before = out[source]
+            kept = {(m.start, m.end): m for m in before.mentions}
+            mentions = []
+            for m in again.mentions:
+                old = kept.get((m.start, m.end))
+                if m.iso.startswith("--") or (old is not None and not old.iso.startswith("--")):
+                    if old is not None:  # the article's own years stand
+                        mentions.append(old)
+                    continue
+                mentions.append(ResolvedDate(m.start, m.end, m.iso, "event"))
+            lent = tuple(dict.fromkeys(m.iso for m in mentions if m.basis == "event"))
+            if lent != before.lent:
+                out[source] = ArticleDates(tuple(mentions), before.published, lent)
+                changed = True
+        if not changed:
+            break
+    return out
+
+
+def _lent_anchor(own: list[_DatedReport], dated: list[_DatedReport]) -> str | None:
+    """The one full date that other articles' reports give the first of `own`'s year-less
+    reports they tell."""
+    for report in own:
+        if not report.iso.startswith("--"):
+            continue
+        _, month, day = parse_iso(report.iso)
+        years = {d.iso for d in dated
+                 if d.source != report.source and d.kind == report.kind
+                 and parse_iso(d.iso)[1:] == (month, day)
+                 and len(d.people & report.people) >= _EVENT_CAST}
+        if len(years) == 1:
+            return years.pop()
+    return None
+
+
+def date_basis(chunk: Chunk, iso: str | None) -> DateBasis | None:
+    """Where `iso`, a full date of the passage `chunk` (or of its article's event), got its
+    year: written with it («10 июля 2025 года»), the article's own anchor, or another report
+    of the same event (`lend_event_years`). None for a year-less date."""
+    if not iso or iso.startswith("--"):
+        return None
+    if iso in chunk.lent:
+        return "event"
+    year, month, day = parse_iso(iso)
+    written = any((m.day, m.month, m.year) == (day, month, year) for m in find_dates(chunk.text))
+    return "stated" if written else "article"
 
 
 def article_kind(article: Article) -> EventKind | None:
@@ -200,7 +319,7 @@ def hit_event(
         if not names.people_in(sentence) and article is not None:
             # «Их беседа состоялась 10 июля»: no one named, so the article's own people
             named = named | _names_in(names, article.title)
-        return HitEvent(iso, kind, named, True, sentence)
+        return HitEvent(iso, kind, named, True, sentence, iso in chunk.lent)
     article_people = _names_in(names, article.title) if article else frozenset()
     # the passage names no date of its own: it is about its article's event, of that kind
     kind = article_kind(article) if article is not None else event_kind(sentence)

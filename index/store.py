@@ -349,6 +349,7 @@ def _chunk_from_json(line: str) -> Chunk:
         text=d["text"],
         sentences=tuple((int(s), int(e)) for s, e in d.get("sentences", [])),
         dates=tuple(d.get("dates", [])),
+        lent=tuple(d.get("lent", [])),
     )
 
 

@@ -38,6 +38,8 @@ class Chunk:
     sentences: tuple[tuple[int, int], ...] = ()
     # ISO dates (YYYY-MM-DD) the chunk mentions, resolved against the article's own context
     dates: tuple[str, ...] = ()
+    # those of `dates` whose year another report of the same event gave (index/events.py)
+    lent: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,9 @@ class Answer:
     # the asked value in one line, for typed questions (index/short_answer.py); None when the
     # answering sentences hold none of its type, or several equally near the question's words
     short: ShortAnswer | None = None
+    # where `event_date`'s year came from: "stated" (written with it), "article" (the article's
+    # own anchor) or "event" (another report of the same event); None without a full date
+    date_basis: Literal["stated", "article", "event"] | None = None
 
     @property
     def found(self) -> bool:

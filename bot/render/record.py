@@ -15,6 +15,8 @@ def answer_to_dict(answer: Answer, has_more: bool = False) -> dict[str, object]:
         "found": answer.found,
         "asks": answer.asks,
         "event_date": answer.event_date,
+        # where the event date's year came from: stated | article | event (a sibling report)
+        "date_basis": answer.date_basis,
         "short_answer": short_answer_record(answer.short, answer),
         "missing": list(answer.missing),
         "disagreements": [
