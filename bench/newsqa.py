@@ -50,6 +50,8 @@ from index.language import as_russian
 from index.ner import Entity, NoEntities, Recogniser
 from index.query import query_tokens
 from index.questions import counted
+from index.reader.files import DEFAULT_DELTA
+from index.reader.scorer import Reader, TrainedReader, load_reader
 from index.service import NewsIndex
 from index.short_answer import short_answer
 from index.types import Answer, ShortAnswer
@@ -153,7 +155,8 @@ def corpus_key(folder: Path, embedder_name: str) -> str:
     return digest.hexdigest()
 
 
-def build_news_index(folder: Path, index_dir: Path, embedder: Embedder | None = None) -> NewsIndex:
+def build_news_index(folder: Path, index_dir: Path, embedder: Embedder | None = None,
+                     reader: Reader | None = None) -> NewsIndex:
     """A loaded NewsIndex of the articles in `folder`, kept in `index_dir`: the one already
     there when it was built from the same files and index code, else rebuilt (reusing the
     vectors of unchanged text)."""
@@ -161,7 +164,7 @@ def build_news_index(folder: Path, index_dir: Path, embedder: Embedder | None = 
     index_dir.mkdir(parents=True, exist_ok=True)
     key = corpus_key(folder, embedder.name)
     key_file = index_dir / "bench-key.txt"
-    news = NewsIndex(folder, index_dir, embedder)
+    news = NewsIndex(folder, index_dir, embedder, reader=reader)
     started = time.perf_counter()
     report = news.load_or_build()
     stale = not key_file.exists() or key_file.read_text(encoding="utf-8") != key
@@ -177,7 +180,8 @@ def build_news_index(folder: Path, index_dir: Path, embedder: Embedder | None = 
 
 @contextmanager
 def open_news_index(corpus: CorpusName = "both", out: Path = DEFAULT_OUT,
-                    embedder: Embedder | None = None) -> Iterator[NewsIndex]:
+                    embedder: Embedder | None = None,
+                    reader: Reader | None = None) -> Iterator[NewsIndex]:
     """The benchmark's index of `corpus`, from a temporary folder holding copies of its
     articles (the folder lives while the context does); cached in out/newsqa-index/<corpus>."""
     with tempfile.TemporaryDirectory(prefix=f"newsqa-{corpus}-") as tmp:
@@ -186,7 +190,7 @@ def open_news_index(corpus: CorpusName = "both", out: Path = DEFAULT_OUT,
             if (folder / path.name).exists():
                 raise ValueError(f"two articles named {path.name}")
             shutil.copy2(path, folder / path.name)
-        yield build_news_index(folder, out / "newsqa-index" / corpus, embedder)
+        yield build_news_index(folder, out / "newsqa-index" / corpus, embedder, reader)
 
 
 # -- asking -----------------------------------------------------------------------------------
@@ -522,6 +526,11 @@ def _describe_failure(r: Result) -> str:
 
 # -- command line -----------------------------------------------------------------------------
 
+def shipped_reader(out: Path = DEFAULT_OUT) -> TrainedReader:
+    """The committed reader, as the bot loads it (its full file assembled under `out`)."""
+    return load_reader(DEFAULT_DELTA, out / "reader")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.newsqa", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -535,6 +544,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=QUESTIONS, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true",
                         help="print the results as JSON instead of the tables")
+    parser.add_argument("--no-reader", action="store_true",
+                        help="answer with the rule-based decision instead of the trained reader")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     for noisy in ("bm25s", "faiss.loader", "pymorphy3"):
@@ -547,7 +558,8 @@ def main(argv: list[str] | None = None) -> int:
         if done % 25 == 0 or done == total:
             logger.info("asked %d/%d", done, total)
 
-    with open_news_index(args.corpus, args.out) as news:
+    reader = None if args.no_reader else shipped_reader(args.out)
+    with open_news_index(args.corpus, args.out, reader=reader) as news:
         articles = len(news.articles())
         startup = ner_startup(news)
         started = time.perf_counter()
@@ -555,6 +567,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - started
 
     document: dict[str, Any] = {
+        "reader": reader.name if reader else None,
         "split": args.split,
         "corpus": args.corpus,
         "articles": articles,
@@ -577,7 +590,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(document, ensure_ascii=False, indent=1))
     else:
         print(f"News QA: {len(results)} questions ({args.split} split) over {articles} "
-              f"articles ({args.corpus}), {seconds:.0f} s.\n")
+              f"articles ({args.corpus}), {seconds:.0f} s; answers decided by "
+              f"{reader.name if reader else 'the rule-based decision'}.\n")
         print(f"NER start-up (import and model load): {startup:.2f} s.\n")
         print(report(results, args.split))
         print(f"\nwrote {path}")

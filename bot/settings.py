@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     min_score_en_offset: float = Field(DEFAULT_EN_OFFSET, ge=0.0, le=0.5)
     keyword_weight: float = Field(DEFAULT_KEYWORD_WEIGHT, ge=0.0, le=1.0)
     max_question_chars: int = Field(1000, ge=50, le=10_000)
+    # the trained reader that decides the answer (models/reader/reader.e5d when unset);
+    # off by default until calibrated end to end (see issue 16 note): READER_ENABLED=true
+    reader_enabled: bool = False
+    reader_path: Path | None = None
 
     # bot behaviour
     throttle_seconds: float = Field(1.0, ge=0.0, le=60.0)

@@ -60,6 +60,8 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "not_mentioned": "The articles don't mention {terms}.",
         "not_mentioned_here": "The articles found don't mention {terms}.",
         "no_answer": "The articles don't answer that.",
+        "closest": "I'm not sure the articles answer that. These passages come closest; "
+                   "check them before relying on them:",
         "related": "Related reports (they don't answer the question):",
         "no_date": "The articles don't say when.",
         "last_of_terms": " or ",  # "The articles don't mention Geneva or Helsinki."
@@ -201,15 +203,19 @@ TEXTS: dict[Lang, dict[str, Text]] = {
             "Inline queries: {inline}\n"
             "Median answer time: {median}\n"
             "Uptime: {uptime}\n"
-            "Index: {generation}{reindexing}"
+            "Index: {generation}{reindexing}\n"
+            "Answers decided by: {decider}"
         ),
         "stats_reindexing": " (reindexing now)",
+        "stats_reader": "the trained reader ({name})",
+        "stats_rules": "the rule-based fallback ({reason})",
         "inline_hint_title": "Ask about the news",
         "inline_hint_description": "Type a question, e.g. {example}",
         "inline_nothing_title": "Nothing found",
         "inline_nothing_description": "Try rephrasing, or name the people, places or events.",
         "inline_missing_title": "Not in the articles: {terms}",
         "inline_related_title": "Related: {title}",
+        "inline_closest_title": "Closest (may not answer): {title}",
         "inline_question": "❓ {question}",
         # -- the timeline ---------------------------------------------------------------------
         "timeline": "Timeline: {n:n_events}",
@@ -242,6 +248,8 @@ TEXTS: dict[Lang, dict[str, Text]] = {
         "not_mentioned": "В статьях ничего нет {terms}.",
         "not_mentioned_here": "В найденных статьях ничего нет {terms}.",
         "no_answer": "В статьях нет ответа на этот вопрос.",
+        "closest": "Не уверен, что в статьях есть ответ. Ближе всего к вопросу эти фрагменты, "
+                   "проверьте их:",
         "related": "Близкие по теме сообщения (ответа на вопрос в них нет):",
         "no_date": "Когда это было, в статьях не сказано.",
         "last_of_terms": " и ",  # «В статьях ничего нет о Женеве и о Хельсинки.»
@@ -383,15 +391,19 @@ TEXTS: dict[Lang, dict[str, Text]] = {
             "Inline-запросов: {inline}\n"
             "Медианное время ответа: {median}\n"
             "Время работы: {uptime}\n"
-            "Индекс: {generation}{reindexing}"
+            "Индекс: {generation}{reindexing}\n"
+            "Ответы выбирает: {decider}"
         ),
         "stats_reindexing": " (идёт переиндексация)",
+        "stats_reader": "обученная модель-читатель ({name})",
+        "stats_rules": "запасные правила ({reason})",
         "inline_hint_title": "Спросите о новостях",
         "inline_hint_description": "Наберите вопрос, например: {example}",
         "inline_nothing_title": "Ничего не нашлось",
         "inline_nothing_description": "Переформулируйте или назовите людей, места, события.",
         "inline_missing_title": "Нет в статьях: {terms}",
         "inline_related_title": "По теме: {title}",
+        "inline_closest_title": "Ближе всего (может не отвечать): {title}",
         "inline_question": "❓ {question}",
         "timeline": "Хронология: {n:n_events}",
         "timeline_topic": "Хронология по теме «{topic}»: {n:n_events}",

@@ -27,6 +27,8 @@ from index.language import detect_language
 from index.ner import Recogniser
 from index.query import article_stems, query_tokens, terms_stems
 from index.questions import KeyTerm, asks, counted, key_terms
+from index.reader.scorer import Candidate as ReaderCandidate
+from index.reader.scorer import Reader
 from index.search import SearchParams, search
 from index.short_answer import short_answer
 from index.store import CorpusIndex, chunk_sentence_texts
@@ -78,6 +80,15 @@ class AnswerParams:
     max_related: int = 3
     related_margin: float = 0.05
     search: SearchParams = field(default_factory=SearchParams)
+    # the reader reads this many candidate sentences, drawn from the sentences of the best
+    # passages: its cost is about 25-40 ms a sentence on 2 cores (BENCHMARKS.md)
+    reader_candidates: int = 8
+    reader_passages: int = 6
+    # a sentence's place in that draw: its passage's rank and its own cosine, half each
+    reader_passage_weight: float = 0.5
+    # further reports are cited while the reader gives them at least the answer threshold and
+    # no less than the best one minus this
+    reader_margin: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +104,12 @@ def answer_question(
     params: AnswerParams | None = None,
     limit: int | None = None,
     recogniser: Recogniser | None = None,
+    reader: Reader | None = None,
 ) -> Answer:
     """The passages that answer `question`, one item per report, best first; or why not.
-    `recogniser` finds the names a "who" or "where" short answer is (patterns without it)."""
+    `recogniser` finds the names a "who" or "where" short answer is (patterns without it).
+    `reader`, when given, decides which sentence answers and whether any does; without it the
+    rule-based decision (score threshold, key terms, answer type) stands in."""
     params = params or AnswerParams()
     lang: Lang = detect_language(question)
     if not words(question):
@@ -109,7 +123,7 @@ def answer_question(
     terms = list(zip(found, terms_stems(index, found, embedder, params.max_terms_embedded),
                      strict=True))
     answer = assemble_answer(index, question, lang, hits, params, limit, tokens, vector, terms,
-                             recogniser)
+                             recogniser, reader)
     return replace(answer, unclear=_unclear(question, found))
 
 
@@ -139,9 +153,9 @@ def assemble_answer(
     vector: npt.NDArray[np.float32] | None = None,
     terms: list[tuple[KeyTerm, tuple[frozenset[str], ...]]] | None = None,
     recogniser: Recogniser | None = None,
+    reader: Reader | None = None,
 ) -> Answer:
     asked = asks(question)
-    when = asked == "when"
     # the search's own stems: they include English words' Russian translations (bridge.py)
     query_stems = set(tokens if tokens is not None else query_tokens(index, question))
     unit = counted(question) if asked == "how_many" else None
@@ -152,6 +166,9 @@ def assemble_answer(
     relevant = [c for c in candidates if c.hit.score >= min_score]
     if absent:  # a name, place or year that no article holds: the articles cannot answer
         return _not_found(index, question, lang, candidates, query_stems, params, asked, absent)
+    if reader is not None and vector is not None and candidates:
+        return _read(index, question, lang, candidates, vector, query_stems, params, asked,
+                     unit, limit, recogniser, reader)
     if not relevant:
         return Answer(question, lang, (), asks=asked)
     if terms:  # each report must be about everything the question names
@@ -169,8 +186,29 @@ def assemble_answer(
             return Answer(question, lang, (), asks=asked)
         relevant = fitting
 
-    best = relevant[0].hit.score
-    floor = max(min_score, best - params.item_margin)
+    return _answer(index, question, lang, relevant, candidates, query_stems, params, asked,
+                   unit, limit, recogniser, max(min_score, relevant[0].hit.score
+                                               - params.item_margin))
+
+
+def _answer(
+    index: CorpusIndex,
+    question: str,
+    lang: Lang,
+    relevant: list[_Candidate],
+    candidates: list[_Candidate],
+    query_stems: set[str],
+    params: AnswerParams,
+    asked: str | None,
+    unit: str | None,
+    limit: int | None,
+    recogniser: Recogniser | None,
+    floor: float,
+    read: bool = False,
+) -> Answer:
+    """The reports that answer, one item per event: `relevant` candidates scoring at least
+    `floor` are cited, the rest of them may only back a cited report up."""
+    when = asked == "when"
     chosen: dict[str, _Candidate] = {}
     weaker: dict[str, _Candidate] = {}  # articles below the margin: they may only back up a report
     for candidate in relevant:
@@ -186,7 +224,8 @@ def assemble_answer(
     if event_date is not None:  # the item that holds the date goes first: the reply opens with it
         shown.sort(key=lambda g: _group_date(g, events) != event_date)
     evidence = {c.hit.chunk_id: c.evidence for c in candidates}
-    items = tuple(_item(index, g, evidence, params) for g in shown)
+    items = tuple(_item(index, g, evidence, params, probability=g[0].score if read else None)
+                  for g in shown)
     disagreements = _disagreements(shown, events, event_date)
     short = (short_answer(items[0], asked, query_stems, event_date=event_date, unit=unit,
                           recogniser=recogniser, question=question)
@@ -194,6 +233,84 @@ def assemble_answer(
     basis = _date_basis(shown, event_date, events)
     return Answer(question, lang, items, event_date, disagreements, asks=asked, short=short,
                   date_basis=basis)
+
+
+def _read(
+    index: CorpusIndex,
+    question: str,
+    lang: Lang,
+    candidates: list[_Candidate],
+    vector: npt.NDArray[np.float32],
+    query_stems: set[str],
+    params: AnswerParams,
+    asked: str | None,
+    unit: str | None,
+    limit: int | None,
+    recogniser: Recogniser | None,
+    reader: Reader,
+) -> Answer:
+    """The reader's decision: it reads the question with each of a few candidate sentences.
+    Its best probability makes the reply an answer (the passages it rates highest, with the
+    sentence it picked in bold) or "closest passages" (shown, marked as possibly not
+    answering, with no date and no bold claim)."""
+    drawn = _reader_pool(index, candidates, vector, params)
+    texts = [(c, i) for c, i in drawn]
+    probs = reader.probabilities(question, [_reader_candidate(index, c.hit, i)
+                                            for c, i in texts])
+    best: dict[int, tuple[float, _Candidate]] = {}
+    for (c, i), p in zip(texts, probs, strict=True):
+        if c.hit.chunk_id not in best or p > best[c.hit.chunk_id][0]:
+            picked = replace(c, hit=replace(c.hit, score=p),
+                             evidence=replace(c.evidence, sentence=i))
+            best[c.hit.chunk_id] = (p, picked)
+    scored = sorted((c for _, c in best.values()), key=lambda c: (-c.hit.score, c.hit.chunk_id))
+    top = scored[0].hit.score
+    if top < reader.answer_p:
+        evidence = {c.hit.chunk_id: c.evidence for c in scored}
+        related: dict[str, _Candidate] = {}
+        for c in scored:
+            related.setdefault(c.hit.chunk.source, c)
+        items = tuple(_item(index, [c.hit], evidence, params, probability=c.hit.score)
+                      for c in list(related.values())[: params.max_related])
+        return Answer(question, lang, (), related=items, asks=asked, closest=True)
+    relevant = [c for c in scored if c.hit.score >= reader.answer_p]
+    return _answer(index, question, lang, relevant, scored, query_stems, params, asked, unit,
+                   limit, recogniser, max(reader.answer_p, top - params.reader_margin), read=True)
+
+
+def _reader_pool(
+    index: CorpusIndex, candidates: list[_Candidate], vector: npt.NDArray[np.float32],
+    params: AnswerParams,
+) -> list[tuple[_Candidate, int]]:
+    """The sentences the reader reads: those of the best passages, ordered by their
+    passage's rank and their own cosine with the question, one copy of each text."""
+    w = params.reader_passage_weight
+    pool: list[tuple[float, _Candidate, int]] = []
+    for c in candidates[: params.reader_passages]:
+        texts = chunk_sentence_texts(c.hit.chunk)
+        cosines = index.sentences_of(c.hit.chunk_id) @ vector if len(index.sentence_vectors) \
+            else np.zeros(len(texts), dtype=np.float32)
+        for i, text in enumerate(texts):
+            if text and i < len(cosines):
+                pool.append((w * c.hit.score + (1 - w) * float(cosines[i]), c, i))
+    pool.sort(key=lambda t: -t[0])
+    seen: set[str] = set()
+    out = []
+    for _, c, i in pool:
+        text = chunk_sentence_texts(c.hit.chunk)[i]
+        if text not in seen:
+            seen.add(text)
+            out.append((c, i))
+        if len(out) == params.reader_candidates:
+            break
+    return out
+
+
+def _reader_candidate(index: CorpusIndex, hit: Hit, sentence: int) -> ReaderCandidate:
+    texts = chunk_sentence_texts(hit.chunk)
+    article = index.articles.get(hit.chunk.source)
+    return ReaderCandidate(texts[sentence], texts[sentence - 1] if sentence > 0 else "",
+                           article.title if article else "")
 
 
 def _rank(
@@ -282,7 +399,8 @@ def _group(
 
 
 def _item(
-    index: CorpusIndex, group: list[Hit], evidence: dict[int, Evidence], params: AnswerParams
+    index: CorpusIndex, group: list[Hit], evidence: dict[int, Evidence], params: AnswerParams,
+    probability: float | None = None,
 ) -> AnswerItem:
     lead = group[0]
     article = index.articles.get(lead.chunk.source)
@@ -300,6 +418,7 @@ def _item(
         dates=lead.chunk.dates,
         published=article.published if article else None,
         outlet=article.outlet if article else None,
+        probability=probability,
     )
 
 

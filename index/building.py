@@ -46,6 +46,9 @@ class BuildOptions:
     exact_limit: int = DEFAULT_EXACT_LIMIT
     # stems embedded for the cross-lingual keyword bridge (index/bridge.py); 0 turns it off
     bridge_vocabulary: int = DEFAULT_MAX_VOCABULARY
+    # the reader that will answer from the index (its name, with its file's SHA-256; "" for
+    # the rule-based decision): recorded in the manifest
+    reader: str = ""
 
 
 def passage_text(chunk: Chunk, title: str) -> str:
@@ -193,6 +196,7 @@ def build_from_articles(
         contexts=contexts,
         built_at=time.time(),
         pipeline=pipeline_fingerprint(options),
+        reader=options.reader,
         names=names,
         bridge=bridge,
         sentence_vectors=sentence_vectors,

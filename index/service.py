@@ -30,6 +30,7 @@ from index.errors import (
 )
 from index.language import as_russian
 from index.ner import Recogniser, default_recogniser
+from index.reader.scorer import Reader
 from index.reading import decode_article
 from index.store import CorpusIndex, load_index
 from index.timeline import TimelineEvent, build_timeline
@@ -64,6 +65,8 @@ class NewsIndex:
         params: AnswerParams | None = None,
         build_options: BuildOptions | None = None,
         recogniser: Recogniser | None = None,
+        reader: Reader | None = None,
+        reader_problem: str | None = None,
     ) -> None:
         self.seeds_dir = seeds_dir
         self.index_dir = index_dir
@@ -72,6 +75,12 @@ class NewsIndex:
         self.build_options = build_options or BuildOptions()
         # names for short answers: natasha's tagger, loaded on the first question that needs it
         self.recogniser = recogniser or default_recogniser()
+        # the trained reader decides the answer; without one (its file missing or broken,
+        # `reader_problem` says why) the rule-based decision does
+        self.reader = reader
+        self.reader_problem = reader_problem
+        if reader is not None and not self.build_options.reader:
+            self.build_options = replace(self.build_options, reader=reader.name)
         self._index: CorpusIndex | None = None
         self._rebuild_lock = threading.Lock()
         # set by cancel_rebuild: the running rebuild's stop flag (None while none runs); it
@@ -92,6 +101,10 @@ class NewsIndex:
         try:
             self._index = load_index(self.index_dir, self.embedder.name)
             logger.info("loaded index %s: %d chunks", self._index.generation, self._index.size)
+            if self._index.reader != self.build_options.reader:
+                logger.info("the index was built for reader %r, this one is %r: rebuilding",
+                            self._index.reader or "none", self.build_options.reader or "none")
+                report = self.reindex(progress)
         except IndexNotBuilt:
             logger.info("no index in %s yet: building it from %s", self.index_dir,
                         self.seeds_dir)
@@ -216,7 +229,7 @@ class NewsIndex:
         # Russian typed in Latin letters is searched in Cyrillic; the answer keeps the user's text
         searched = as_russian(question)
         answer = answer_question(self.current, self.embedder, searched, self.params, limit,
-                                 self.recogniser)
+                                 self.recogniser, self.reader)
         return answer if searched == question else replace(answer, question=question)
 
     def timeline(self, topic: str | None = None) -> list[TimelineEvent]:

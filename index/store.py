@@ -82,6 +82,9 @@ class CorpusIndex:
     # what made the chunks (building.pipeline_fingerprint): a build by the same pipeline
     # reuses the cleaned articles and chunks of unchanged files
     pipeline: str = ""
+    # the reader the index was built for (its name holds its file's SHA-256): a new reader
+    # means a rebuild, so an index never outlives the model that answers from it
+    reader: str = ""
     # one vector per sentence of each chunk, chunk after chunk (`Chunk.sentences` order);
     # the sentences of chunk i are rows sentence_starts[i]:sentence_starts[i + 1]
     sentence_vectors: npt.NDArray[np.float32] = field(
@@ -146,6 +149,7 @@ def _write_files(folder: Path, index: CorpusIndex) -> None:
         "dense_kind": index.dense.kind,
         "built_at": index.built_at,
         "pipeline": index.pipeline,
+        "reader": index.reader,
         "articles": [_as_dict(a) | {"context": index.contexts.get(a.source, "")}
                      for a in index.articles.values()],
         "skipped": [_as_dict(s) for s in index.skipped],
@@ -312,6 +316,7 @@ def load_index(index_dir: Path, embedder: str | None = None) -> CorpusIndex:
         contexts=contexts,
         built_at=float(manifest.get("built_at", 0.0)),
         pipeline=str(manifest.get("pipeline", "")),
+        reader=str(manifest.get("reader", "")),
         generation=folder.name,
         names=names,
         bridge=bridge,

@@ -100,6 +100,8 @@ class AnswerItem:
     # the article's publication date (ISO) and outlet, where known
     published: str | None = None
     outlet: str | None = None
+    # the reader's probability that the bold sentence answers (None: no reader decided)
+    probability: float | None = None
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -158,7 +160,17 @@ class Answer:
     # where `event_date`'s year came from: "stated" (written with it), "article" (the article's
     # own anchor) or "event" (another report of the same event); None without a full date
     date_basis: Literal["stated", "article", "event"] | None = None
+    # the reader read the closest passages and judged that none answers: they come in
+    # `related`, shown as possibly not answering
+    closest: bool = False
 
     @property
     def found(self) -> bool:
         return bool(self.items)
+
+    @property
+    def confidence(self) -> Literal["answer", "closest", "none"]:
+        """An answer; the closest passages, which may not answer; or not in the articles."""
+        if self.items:
+            return "answer"
+        return "closest" if self.closest and self.related else "none"

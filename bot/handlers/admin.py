@@ -54,7 +54,9 @@ async def show_stats(message: Message, news: NewsIndex, stats: BotStats,
     current = news.current
     await message.answer(stats_html(stats, len(current.articles), current.size,
                                     current.generation, jobs.reindex_running(news),
-                                    user_lang(message.from_user, message.text)))
+                                    user_lang(message.from_user, message.text),
+                                    news.reader.name if news.reader else None,
+                                    news.reader_problem))
 
 
 async def upload(message: Message, document: Document, bot: Bot, news: NewsIndex,

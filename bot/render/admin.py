@@ -9,8 +9,13 @@ from index.types import BuildReport, Lang
 
 
 def stats_html(stats: BotStats, articles: int, chunks: int, generation: str,
-               reindexing: bool, lang: Lang) -> str:
+               reindexing: bool, lang: Lang, reader: str | None = None,
+               reader_problem: str | None = None) -> str:
+    """`reader`: the trained reader's name, or None when the rule-based decision answers
+    (`reader_problem` says why)."""
     median = stats.median_seconds
+    decider = (t(lang, "stats_reader", name=reader) if reader else
+               t(lang, "stats_rules", reason=reader_problem or "no reader configured"))
     return t(
         lang,
         "stats",
@@ -23,6 +28,7 @@ def stats_html(stats: BotStats, articles: int, chunks: int, generation: str,
         uptime=_duration(stats.uptime_seconds),
         generation=generation,
         reindexing=Markup(t(lang, "stats_reindexing") if reindexing else ""),
+        decider=Markup(decider),
     )
 
 

@@ -224,6 +224,8 @@ def not_found_lead(answer: Answer, style: Style = HTML) -> str:
         return style.t(lang, "empty")
     if answer.unclear:
         return _unclear(answer, style)
+    if answer.confidence == "closest":
+        return style.t(lang, "closest")
     return style.t(lang, "no_answer" if answer.related else "nothing")
 
 
@@ -253,7 +255,7 @@ def _not_found(answer: Answer, style: Style, limit: int | None) -> str:
     while True:
         message = "\n\n".join([
             lead,
-            style.t(answer.lang, "related"),
+            *([] if answer.confidence == "closest" else [style.t(answer.lang, "related")]),
             *_related_blocks(answer.related[:shown], answer.lang, style, excerpt),
         ])
         if limit is None or len(message) <= limit:

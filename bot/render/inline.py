@@ -35,7 +35,9 @@ def _result(answer: Answer, item: AnswerItem, result_id: str, *,
     lang = answer.lang
     head = t(lang, "inline_question", question=Markup(clip(answer.question, _QUESTION_CHARS)))
     if related:
-        head += "\n" + not_found_lead(answer) + "\n" + t(lang, "related")
+        head += "\n" + not_found_lead(answer)
+        if answer.confidence != "closest":
+            head += "\n" + t(lang, "related")
     elif answer.event_date and answer.event_date in item.dates:
         head += "\n📅 " + escape(format_date(answer.event_date, lang))
     room = min(TELEGRAM_LIMIT - len(head) - 2, _INLINE_EXCERPT_CHARS)
@@ -45,7 +47,8 @@ def _result(answer: Answer, item: AnswerItem, result_id: str, *,
     if not related and answer.short is not None and item is answer.items[0]:
         title = short_answer_text(answer.short, lang)  # the answer itself, then its passage
     if related:
-        title = text(lang, "inline_related_title", title=title)
+        title = text(lang, "inline_closest_title" if answer.confidence == "closest"
+                     else "inline_related_title", title=title)
     return InlineQueryResultArticle(
         id=result_id,
         title=shorten(title, _TITLE_CHARS),

@@ -13,6 +13,8 @@ def answer_to_dict(answer: Answer, has_more: bool = False) -> dict[str, object]:
         "question": answer.question,
         "lang": answer.lang,
         "found": answer.found,
+        # answer | closest (passages shown as possibly not answering, in `related`) | none
+        "confidence": answer.confidence,
         "asks": answer.asks,
         "event_date": answer.event_date,
         # where the event date's year came from: stated | article | event (a sibling report)
@@ -41,6 +43,8 @@ def item_record(item: AnswerItem) -> dict[str, object]:
         "outlet": item.outlet,
         "published": item.published,
         "dates": list(item.dates),
+        # the reader's probability that the bold sentence answers (null without a reader)
+        "probability": None if item.probability is None else round(item.probability, 4),
     }
 
 
